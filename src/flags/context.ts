@@ -1,0 +1,35 @@
+/**
+ * The evaluation context: who or what a flag is being evaluated for. Same shape as
+ * unleash-client's `Context`, so a context built for one evaluates identically in the other.
+ */
+
+/** Free-form context fields, looked up when a top-level field of that name is absent. */
+export interface FlagProperties {
+  [key: string]: string | number | undefined;
+}
+
+/**
+ * Evaluation context. Any top-level key can be used by a constraint or a stickiness setting;
+ * `properties` is consulted only when the top-level key is absent (`undefined` or `null`).
+ */
+export interface FlagContext {
+  [key: string]: string | number | Date | undefined | FlagProperties;
+  userId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  environment?: string;
+  appName?: string;
+  /** The instant DATE_* constraints compare against; the injected clock when absent. */
+  currentTime?: Date;
+  properties?: FlagProperties;
+}
+
+/**
+ * The string value of a context field, exactly as unleash-client's `resolveContextValue`:
+ * top-level first (even inherited keys such as `toString`, because the client does a plain
+ * property read), then `properties`, stringified; `undefined` when neither is set.
+ */
+export function resolveContextValue(context: FlagContext, field: string): string | undefined {
+  const value = context[field] ?? context.properties?.[field];
+  return value !== undefined && value !== null ? String(value) : undefined;
+}

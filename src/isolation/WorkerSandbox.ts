@@ -1,0 +1,250 @@
+import { Worker } from 'node:worker_threads';
+import type { Manifest } from '../contracts/manifest.ts';
+import type { Cloneable } from '../contracts/module.ts';
+import type { ErrorCode } from '../errors/catalogue.ts';
+import { HeliosError } from '../errors/HeliosError.ts';
+import type { CallOp, FromWorker, ToWorker, WorkerBoot } from './protocol.ts';
+import type { Sandbox, SandboxOptions } from './Sandbox.ts';
+
+const ENTRY = new URL('./worker-entry.ts', import.meta.url);
+/** Restarts allowed per minute before a version is left down (its breaker then stays open). */
+const MAX_RESTARTS_PER_MINUTE = 30;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: HeliosError): void;
+  timer: NodeJS.Timeout | undefined;
+  /** Set once the caller has been answered with a deadline error; the worker still owes a reply. */
+  cancelled: boolean;
+}
+
+/**
+ * A module version in its own worker thread. Everything a version allocates
+ * lives in that isolate, so terminate() gives every byte back; and a call that
+ * overruns its deadline is cancelled for real by terminating the worker, which
+ * is then replaced and handed the last state it was known to have.
+ */
+export class WorkerSandbox implements Sandbox {
+  readonly manifest: Manifest;
+  readonly isolation = 'worker' as const;
+  #opts: SandboxOptions;
+  #worker: Worker | undefined;
+  #ready: Promise<void> | undefined;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #disposed = false;
+  #restarts = 0;
+  #restartTimes: number[] = [];
+  #recovery: { state: Cloneable; stateVersion: number } | undefined;
+  #faultListeners = new Set<(e: HeliosError) => void>();
+  #down: HeliosError | undefined;
+
+  constructor(opts: SandboxOptions) {
+    this.manifest = opts.manifest;
+    this.#opts = opts;
+  }
+
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  start(): Promise<void> {
+    if (this.#ready === undefined) this.#ready = this.#spawn();
+    return this.#ready;
+  }
+
+  async handle(items: readonly unknown[], now: number, live: boolean, signal?: AbortSignal): Promise<unknown[]> {
+    return (await this.#call({ op: 'handle', items: items as unknown[], now, live }, signal)) as unknown[];
+  }
+
+  async snapshot(): Promise<Cloneable> {
+    const state = (await this.#call({ op: 'snapshot' })) as Cloneable;
+    this.#recovery = { state, stateVersion: this.manifest.stateVersion };
+    return state;
+  }
+
+  async restore(state: Cloneable, fromStateVersion: number): Promise<void> {
+    await this.#call({ op: 'restore', state, fromStateVersion });
+    this.#recovery = { state, stateVersion: fromStateVersion };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const w = this.#worker;
+    this.#worker = undefined;
+    this.#failAll('HELIOS_E_SANDBOX_CLOSED', 'module version retired');
+    if (w !== undefined) {
+      w.removeAllListeners();
+      // Module dispose() gets a short chance; terminate() is what frees memory.
+      await w.terminate();
+    }
+  }
+
+  onFault(listener: (error: HeliosError) => void): () => void {
+    this.#faultListeners.add(listener);
+    return () => this.#faultListeners.delete(listener);
+  }
+
+  async #call(op: CallOp, signal?: AbortSignal): Promise<unknown> {
+    if (this.#disposed) throw new HeliosError('HELIOS_E_SANDBOX_CLOSED', `${this.#key()} is retired`);
+    if (this.#ready === undefined) await this.start();
+    else await this.#ready;
+    if (this.#down !== undefined) throw this.#down;
+    return this.#post(op, signal);
+  }
+
+  /** Sends a call to the current worker without waiting for readiness (used while restarting). */
+  #post(op: CallOp, signal?: AbortSignal): Promise<unknown> {
+    const worker = this.#worker;
+    if (worker === undefined) return Promise.reject(new HeliosError('HELIOS_E_SANDBOX_CLOSED', `${this.#key()} is retired`));
+    const id = this.#nextId++;
+    return new Promise<unknown>((resolve, reject) => {
+      const p: Pending = { resolve, reject, timer: undefined, cancelled: false };
+      if (op.op === 'handle') {
+        p.timer = setTimeout(() => this.#expire(id, p), this.manifest.deadlineMs);
+        if (signal !== undefined) {
+          if (signal.aborted) return reject(this.#deadlineError());
+          signal.addEventListener('abort', () => this.#expire(id, p), { once: true });
+        }
+      }
+      this.#pending.set(id, p);
+      worker.postMessage({ t: 'call', id, ...op } satisfies ToWorker);
+    });
+  }
+
+  #deadlineError(): HeliosError {
+    return new HeliosError('HELIOS_E_DEADLINE', `${this.#key()} missed its ${this.manifest.deadlineMs} ms deadline`);
+  }
+
+  /** Answer the caller now; give the worker a grace period, then terminate it. */
+  #expire(id: number, p: Pending): void {
+    if (p.cancelled || !this.#pending.has(id)) return;
+    p.cancelled = true;
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    p.reject(this.#deadlineError());
+    const worker = this.#worker;
+    p.timer = setTimeout(() => {
+      if (this.#pending.has(id) && this.#worker === worker && worker !== undefined) {
+        this.#fault(new HeliosError('HELIOS_E_DEADLINE', `${this.#key()} still busy ${this.#opts.graceMs ?? 20} ms past its deadline; worker terminated`));
+      }
+    }, this.#opts.graceMs ?? 20);
+  }
+
+  #spawn(): Promise<void> {
+    const m = this.manifest;
+    const boot: WorkerBoot = { moduleUrl: this.#opts.moduleUrl, manifest: m };
+    const worker = new Worker(ENTRY, {
+      workerData: boot,
+      resourceLimits: {
+        maxOldGenerationSizeMb: m.resources.maxOldGenerationSizeMb,
+        maxYoungGenerationSizeMb: m.resources.maxYoungGenerationSizeMb,
+        stackSizeMb: m.resources.stackSizeMb,
+      },
+      // The module's stdout is not the kernel's: its logs come through ctx.log.
+      stdout: false,
+      stderr: false,
+    });
+    this.#worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      let booted = false;
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.t === 'ready') {
+          booted = true;
+          resolve();
+        } else if (msg.t === 'bootError') {
+          // Not a fault to restart from: the same code would fail the same way.
+          this.#down = HeliosError.fromJSON(msg.error);
+          this.#worker = undefined;
+          worker.removeAllListeners();
+          reject(this.#down);
+          void worker.terminate();
+        } else this.#onMessage(worker, msg);
+      });
+      worker.on('error', (err: Error & { code?: string }) => {
+        const code: ErrorCode = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'HELIOS_E_WORKER_OOM' : 'HELIOS_E_WORKER_CRASHED';
+        const e = new HeliosError(code, `${this.#key()} worker failed: ${err.message}`);
+        if (!booted) reject(e);
+        this.#fault(e, worker);
+      });
+      worker.on('exit', (exitCode) => {
+        const e = new HeliosError('HELIOS_E_WORKER_CRASHED', `${this.#key()} worker exited with code ${exitCode}`);
+        if (!booted) reject(e);
+        this.#fault(e, worker);
+      });
+    });
+  }
+
+  #onMessage(worker: Worker, msg: FromWorker): void {
+    switch (msg.t) {
+      case 'result': {
+        const p = this.#pending.get(msg.id);
+        if (p === undefined) return;
+        this.#pending.delete(msg.id);
+        if (p.timer !== undefined) clearTimeout(p.timer);
+        if (p.cancelled) return;
+        if (msg.ok) p.resolve(msg.value);
+        else p.reject(HeliosError.fromJSON(msg.error));
+        return;
+      }
+      case 'effect':
+        this.#opts.effects(msg.name, msg.payload, msg.live).then(
+          (value) => worker.postMessage({ t: 'effectResult', id: msg.id, ok: true, value } satisfies ToWorker),
+          (e: unknown) => {
+            const err = e instanceof HeliosError ? e : new HeliosError('HELIOS_E_MODULE_THREW', `effect ${msg.name} failed: ${String(e)}`);
+            worker.postMessage({ t: 'effectResult', id: msg.id, ok: false, error: err.toJSON() } satisfies ToWorker);
+          },
+        );
+        return;
+      case 'log':
+        this.#opts.logger.log(msg.level, msg.msg, { module: this.#key(), ...msg.data });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A dead or hung worker: fail its calls, tell listeners, bring up a replacement. */
+  #fault(error: HeliosError, worker: Worker | undefined = this.#worker): void {
+    if (this.#disposed || worker === undefined || worker !== this.#worker) return;
+    this.#worker = undefined;
+    worker.removeAllListeners();
+    worker.on('error', () => {});
+    void worker.terminate();
+    this.#failAll(error.code, error.message);
+    for (const l of this.#faultListeners) l(error);
+    this.#restart();
+  }
+
+  #restart(): void {
+    const now = Date.now();
+    this.#restartTimes = this.#restartTimes.filter((t) => now - t < 60_000);
+    if (this.#restartTimes.length >= MAX_RESTARTS_PER_MINUTE) {
+      this.#down = new HeliosError('HELIOS_E_WORKER_CRASHED', `${this.#key()} restarted ${MAX_RESTARTS_PER_MINUTE} times in a minute; left down`);
+      this.#ready = Promise.resolve();
+      return;
+    }
+    this.#restartTimes.push(now);
+    this.#restarts++;
+    const recovery = this.#recovery;
+    this.#ready = this.#spawn().then(async () => {
+      if (recovery !== undefined) await this.#post({ op: 'restore', state: recovery.state, fromStateVersion: recovery.stateVersion });
+    });
+    // A replacement that cannot boot leaves the version down; calls see #down.
+    this.#ready.catch((e: unknown) => {
+      this.#down = e instanceof HeliosError ? e : new HeliosError('HELIOS_E_WORKER_CRASHED', String(e));
+    });
+  }
+
+  #failAll(code: ErrorCode, message: string): void {
+    for (const [id, p] of this.#pending) {
+      if (p.timer !== undefined) clearTimeout(p.timer);
+      if (!p.cancelled) p.reject(new HeliosError(code, message));
+      this.#pending.delete(id);
+    }
+  }
+
+  #key(): string {
+    return `${this.manifest.name}@${this.manifest.version}`;
+  }
+}

@@ -1,0 +1,134 @@
+import { CircuitBreaker } from '../breaker/CircuitBreaker.ts';
+import type { BreakerSettings } from './BreakerSettings.ts';
+import { validateBatch } from '../contracts/BatchValidator.ts';
+import type { Cloneable } from '../contracts/module.ts';
+import { TIER_CONTRACTS, type Envelope, type Tier } from '../contracts/tiers.ts';
+import { HeliosError } from '../errors/HeliosError.ts';
+import type { Sandbox } from '../isolation/Sandbox.ts';
+import type { ModuleVersion } from '../registry/ModuleVersion.ts';
+import { LatencyHistogram } from './LatencyHistogram.ts';
+
+/** Counters over an analysis window (a canary step), reset by the rollout. */
+export class WindowStats {
+  calls = 0;
+  failures = 0;
+  items = 0;
+  latency = new LatencyHistogram();
+
+  get errorRate(): number {
+    return this.calls === 0 ? 0 : this.failures / this.calls;
+  }
+
+  reset(): void {
+    this.calls = 0;
+    this.failures = 0;
+    this.items = 0;
+    this.latency.reset();
+  }
+}
+
+/**
+ * One module version running in a tier: its sandbox, its breaker, and the
+ * checks the kernel makes on everything it returns. Created with the version's
+ * entry into a slot and disposed with its retirement, breaker included, so a
+ * retired version leaves no timer and no worker behind.
+ */
+export class Deployment {
+  readonly version: ModuleVersion;
+  readonly tier: Tier;
+  readonly key: string;
+  readonly sandbox: Sandbox;
+  readonly breaker: CircuitBreaker;
+  readonly latency = new LatencyHistogram();
+  readonly window = new WindowStats();
+  calls = 0;
+  failures = 0;
+  itemsIn = 0;
+  itemsOut = 0;
+  lastError: HeliosError | undefined;
+  readonly startedAt: number;
+  #outputSchema;
+
+  constructor(version: ModuleVersion, sandbox: Sandbox, breaker: BreakerSettings) {
+    this.version = version;
+    this.tier = version.manifest.tier;
+    this.key = version.key;
+    this.sandbox = sandbox;
+    this.#outputSchema = TIER_CONTRACTS[this.tier].output;
+    this.breaker = new CircuitBreaker({ ...breaker, name: `${this.tier}/${this.key}`, timeoutMs: version.manifest.deadlineMs });
+    this.startedAt = Date.now();
+  }
+
+  /**
+   * Runs a batch through the breaker and checks the answer. Throws a
+   * HeliosError for every failure (refused, deadline, crash, invalid output);
+   * the caller applies the tier's fail-safe.
+   */
+  async call(items: readonly Envelope[], now: number, live: boolean): Promise<Envelope[]> {
+    const t0 = performance.now();
+    this.calls++;
+    this.window.calls++;
+    this.itemsIn += items.length;
+    this.window.items += items.length;
+    try {
+      const out = await this.breaker.execute((signal) => this.sandbox.handle(items, now, live, signal).then((o) => this.#check(items, o)));
+      const ms = performance.now() - t0;
+      this.latency.record(ms);
+      this.window.latency.record(ms);
+      this.itemsOut += out.length;
+      return out;
+    } catch (e) {
+      this.failures++;
+      this.window.failures++;
+      this.lastError = e instanceof HeliosError ? e : new HeliosError('HELIOS_E_MODULE_THREW', String(e));
+      throw this.lastError;
+    }
+  }
+
+  snapshot(): Promise<Cloneable> {
+    return this.sandbox.snapshot();
+  }
+
+  restore(state: Cloneable, fromStateVersion: number): Promise<void> {
+    return this.sandbox.restore(state, fromStateVersion);
+  }
+
+  async dispose(): Promise<void> {
+    this.breaker.dispose();
+    await this.sandbox.dispose();
+  }
+
+  /** Contract and provenance: valid items, each carrying the seq of an input it came from. */
+  #check(inputs: readonly Envelope[], out: unknown): Envelope[] {
+    if (!Array.isArray(out)) {
+      throw new HeliosError('HELIOS_E_OUTPUT_INVALID', `${this.key} returned ${typeof out}, not an array of items`);
+    }
+    const bad = validateBatch(this.#outputSchema, out);
+    if (bad !== null) {
+      throw new HeliosError('HELIOS_E_OUTPUT_INVALID', `${this.key} output item ${bad.index} violates the ${this.tier} contract: ${bad.issues.map((i) => `${i.path || '(item)'}: ${i.message}`).join('; ')}`, {
+        index: bad.index,
+        issues: bad.issues,
+      });
+    }
+    const items = out as Envelope[];
+    if (!seqsFollowInputs(inputs, items)) {
+      const known = new Set(inputs.map((i) => i.seq));
+      const stray = items.find((o) => !known.has(o.seq));
+      if (stray !== undefined) {
+        throw new HeliosError('HELIOS_E_OUTPUT_INVALID', `${this.key} emitted seq ${stray.seq}, which was not in its input batch`, { seq: stray.seq });
+      }
+    }
+    return items;
+  }
+}
+
+/** Fast path: outputs in input order (the common map-like module) need no Set. */
+function seqsFollowInputs(inputs: readonly Envelope[], outputs: readonly Envelope[]): boolean {
+  let j = 0;
+  for (let i = 0; i < outputs.length; i++) {
+    const s = outputs[i]!.seq;
+    while (j < inputs.length && inputs[j]!.seq !== s) j++;
+    if (j === inputs.length) return false;
+  }
+  return true;
+}

@@ -1,0 +1,168 @@
+import type { Envelope } from '../contracts/tiers.ts';
+import { SequenceLedger } from './SequenceLedger.ts';
+import type { Slot } from './Slot.ts';
+
+export type Downstream = (items: Envelope[]) => Promise<void> | void;
+
+export interface StageOptions {
+  /** Independent per-symbol lanes; >1 lets one slow instrument not hold up the others. */
+  lanes: number;
+  /** Largest batch handed to a module in one call. */
+  maxBatch: number;
+  /** Queued items per lane above which `offer` makes the producer wait. */
+  capacity: number;
+}
+
+/**
+ * Moves items through one tier. Items queue per lane; each lane runs one batch
+ * at a time (so order within a symbol is kept) and coalesces whatever queued
+ * meanwhile into its next batch, which is how a busy pipeline gets larger,
+ * cheaper batches without a timer. Lanes run concurrently with each other and
+ * with every other tier: that is the pipelining.
+ */
+export class Stage {
+  readonly slot: Slot;
+  readonly ledger = new SequenceLedger();
+  #lanes: Lane[];
+  #laneOf = new Map<string, Lane>();
+  #opts: StageOptions;
+  #downstream: Downstream;
+
+  constructor(slot: Slot, downstream: Downstream, opts: StageOptions) {
+    this.slot = slot;
+    this.#downstream = downstream;
+    this.#opts = opts;
+    this.#lanes = Array.from({ length: opts.lanes }, () => new Lane(this));
+  }
+
+  /** Accepts items; returns a promise only when a lane is over capacity (backpressure). */
+  offer(items: Envelope[]): Promise<void> | undefined {
+    if (items.length === 0) return undefined;
+    this.ledger.enter(items);
+    if (this.#lanes.length === 1) return this.#lanes[0]!.push(items);
+    const parts = new Map<Lane, Envelope[]>();
+    for (const it of items) {
+      const lane = this.#lane(it.symbol);
+      const p = parts.get(lane);
+      if (p === undefined) parts.set(lane, [it]);
+      else p.push(it);
+    }
+    let wait: Promise<void>[] | undefined;
+    for (const [lane, part] of parts) {
+      const w = lane.push(part);
+      if (w !== undefined) (wait ??= []).push(w);
+    }
+    return wait === undefined ? undefined : Promise.all(wait).then(() => undefined);
+  }
+
+  /** Resolves when nothing is queued or running in this tier. */
+  async idle(): Promise<void> {
+    await Promise.all(this.#lanes.map((l) => l.idle()));
+  }
+
+  get queued(): number {
+    let n = 0;
+    for (const l of this.#lanes) n += l.size;
+    return n;
+  }
+
+  /** @internal one batch through the slot, accounted, then handed on. */
+  async run(batch: Envelope[]): Promise<void> {
+    const now = batch[batch.length - 1]!.ts;
+    const gated = this.slot.gate.enter();
+    if (gated !== undefined) await gated;
+    let r;
+    try {
+      r = await this.slot.process(batch, now);
+    } finally {
+      this.slot.gate.leave();
+    }
+    this.ledger.handled += r.handled;
+    this.ledger.failsafe += r.failsafe;
+    this.ledger.emitted += r.outputs.length;
+    if (r.outputs.length > 0) await this.#downstream(r.outputs);
+  }
+
+  get options(): StageOptions {
+    return this.#opts;
+  }
+
+  #lane(symbol: string): Lane {
+    let l = this.#laneOf.get(symbol);
+    if (l === undefined) {
+      l = this.#lanes[hash(symbol) % this.#lanes.length]!;
+      this.#laneOf.set(symbol, l);
+    }
+    return l;
+  }
+}
+
+class Lane {
+  #stage: Stage;
+  #chunks: Envelope[][] = [];
+  size = 0;
+  #running: Promise<void> | undefined;
+  #waiters: (() => void)[] = [];
+
+  constructor(stage: Stage) {
+    this.#stage = stage;
+  }
+
+  push(items: Envelope[]): Promise<void> | undefined {
+    this.#chunks.push(items);
+    this.size += items.length;
+    this.#running ??= this.#loop();
+    if (this.size <= this.#stage.options.capacity) return undefined;
+    return new Promise<void>((r) => this.#waiters.push(r));
+  }
+
+  idle(): Promise<void> {
+    return this.#running ?? Promise.resolve();
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (this.#chunks.length > 0) {
+        await this.#stage.run(this.#take());
+        this.#release();
+      }
+    } finally {
+      this.#running = undefined;
+      this.#release();
+    }
+  }
+
+  #take(): Envelope[] {
+    const max = this.#stage.options.maxBatch;
+    const first = this.#chunks[0]!;
+    let batch: Envelope[];
+    if (first.length >= max) {
+      batch = first.length === max ? (this.#chunks.shift() as Envelope[]) : first.splice(0, max);
+    } else {
+      batch = [];
+      while (this.#chunks.length > 0 && batch.length + this.#chunks[0]!.length <= max) {
+        const c = this.#chunks.shift()!;
+        for (let i = 0; i < c.length; i++) batch.push(c[i]!);
+      }
+    }
+    this.size -= batch.length;
+    return batch;
+  }
+
+  #release(): void {
+    if (this.size > this.#stage.options.capacity / 2 || this.#waiters.length === 0) return;
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const r of w) r();
+  }
+}
+
+/** FNV-1a: stable across processes, so a symbol's lane never depends on start order. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
