@@ -46,7 +46,10 @@ export class Deployment {
   itemsIn = 0;
   itemsOut = 0;
   lastError: HeliosError | undefined;
+  /** Calls started and not yet settled: a candidate is caught up when this is 0. */
+  inFlight = 0;
   readonly startedAt: number;
+  #hold: Promise<void> | undefined;
   #outputSchema;
 
   constructor(version: ModuleVersion, sandbox: Sandbox, breaker: BreakerSettings) {
@@ -65,6 +68,29 @@ export class Deployment {
    * the caller applies the tier's fail-safe.
    */
   async call(items: readonly Envelope[], now: number, live: boolean): Promise<Envelope[]> {
+    this.inFlight++;
+    try {
+      if (this.#hold !== undefined) await this.#hold;
+      return await this.#call(items, now, live);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * Makes every later call wait for `p` (the restore of handed-over state), so
+   * a candidate can be wired in at a batch boundary without the live path
+   * waiting for the state's round trip: its calls queue behind the restore.
+   */
+  holdUntil(p: Promise<void>): void {
+    const hold: Promise<void> = p.finally(() => {
+      if (this.#hold === hold) this.#hold = undefined;
+    });
+    this.#hold = hold;
+    hold.catch(() => {});
+  }
+
+  async #call(items: readonly Envelope[], now: number, live: boolean): Promise<Envelope[]> {
     const t0 = performance.now();
     this.calls++;
     this.window.calls++;

@@ -25,8 +25,18 @@ export interface RolloutPlan {
   shadowItems: number;
   /** Promote on its own after the last step passes; otherwise wait for the operator. */
   autoPromote: boolean;
+  /**
+   * Immediate: items the candidate handles as a shadow before the flip, so its
+   * code is compiled and its state current when it goes live; `warmupMs` caps
+   * the wait when traffic is thin.
+   */
+  warmupItems: number;
+  warmupMs: number;
   analysis: Analysis;
 }
+
+/** What a caller may ask for: any part of the plan, analysis thresholds included. */
+export type RolloutRequest = Partial<Omit<RolloutPlan, 'analysis'>> & { analysis?: Partial<Analysis> };
 
 export const DEFAULT_ANALYSIS: Analysis = { maxErrorRate: 0.01, maxLatencyRatio: 3, latencySlackMs: 2, minAgreement: 0.95 };
 
@@ -57,4 +67,6 @@ export interface Rollout {
   reason?: string;
   readonly steps: StepResult[];
   report?: ShadowReport;
+  /** @internal the immediate strategy's flip, tried after each batch of the tier. */
+  pendingFlip?: (() => void) | undefined;
 }

@@ -7,7 +7,7 @@ import type { Slot } from '../kernel/Slot.ts';
 import type { ModuleRegistry } from '../registry/ModuleRegistry.ts';
 import type { ModuleVersion } from '../registry/ModuleVersion.ts';
 import { runHarness, type HarnessResult } from './Harness.ts';
-import { DEFAULT_ANALYSIS, type Rollout, type RolloutPlan, type StepResult } from './Rollout.ts';
+import { DEFAULT_ANALYSIS, type Rollout, type RolloutPlan, type RolloutRequest, type StepResult } from './Rollout.ts';
 import { routeFlag } from './routeFlag.ts';
 import { ShadowReport, TIER_POLICY } from './ShadowComparator.ts';
 
@@ -81,7 +81,7 @@ export class SwapController {
   }
 
   /** Starts replacing a tier's incumbent with `key`. Resolves once the candidate is running. */
-  async swap(key: string, plan: Partial<RolloutPlan>, actor: string): Promise<Rollout> {
+  async swap(key: string, plan: RolloutRequest, actor: string): Promise<Rollout> {
     const v = this.#tested(key);
     const tier = v.manifest.tier;
     const slot = this.#d.slot(tier);
@@ -104,36 +104,74 @@ export class SwapController {
       throw e;
     }
     this.#d.audit.record({ action: `swap.${full.strategy}`, tier, key, actor, detail: { rollout: r.id, from: inc.key } });
-    if (full.strategy === 'immediate') this.promote(tier, actor);
+    if (full.strategy === 'immediate') await this.#cutOver(slot, r, actor);
     else if (full.strategy === 'canary') this.#enterStep(slot, r, 0, actor);
     return r;
   }
 
   /**
-   * prepare: start the candidate, then at a batch boundary hand it the
-   * incumbent's state and make it a shadow. From that batch on it sees every
-   * item, so its state stays the incumbent's.
+   * prepare: start the candidate, then, at a batch boundary and without any
+   * await, ask the incumbent for its state and wire the candidate in as a
+   * shadow. Worker messages are ordered, so the snapshot reflects exactly the
+   * batches before the boundary, and the candidate's calls wait behind its
+   * restore: the live path never waits for the state's round trip.
    */
   async #prepare(slot: Slot, r: Rollout, v: ModuleVersion): Promise<void> {
     const cand = await this.#d.deploy(v);
+    let restored!: Promise<void>;
+    await slot.gate.quiesce(() => {
+      const inc = slot.incumbent!;
+      restored = inc.snapshot().then((state) => cand.restore(state, inc.version.manifest.stateVersion));
+      cand.holdUntil(restored);
+      const report = new ShadowReport(TIER_POLICY[slot.tier]);
+      r.report = report;
+      slot.report = report;
+      // A previous version still warm from an earlier swap is retired now: one rollback target at a time.
+      const stale = slot.previous;
+      slot.assign({ incumbent: inc, candidate: cand });
+      if (stale !== undefined) void this.#dispose(stale);
+      this.#route(slot, [{ key: inc.key, weight: 1000 }]);
+    });
     try {
-      await slot.gate.quiesce(async () => {
-        const inc = slot.incumbent!;
-        const state = await inc.snapshot();
-        await cand.restore(state, inc.version.manifest.stateVersion);
-        const report = new ShadowReport(TIER_POLICY[slot.tier]);
-        r.report = report;
-        slot.report = report;
-        // A previous version still warm from an earlier swap is retired now: one rollback target at a time.
-        const stale = slot.previous;
-        slot.assign({ incumbent: inc, candidate: cand });
-        if (stale !== undefined) void this.#dispose(stale);
-        this.#route(slot, [{ key: inc.key, weight: 1000 }]);
-      });
+      await restored;
     } catch (e) {
+      const inc = slot.incumbent!;
+      slot.assign({ incumbent: inc });
+      slot.report = undefined;
       await cand.dispose();
       throw e;
     }
+  }
+
+  /**
+   * The immediate strategy's cut-over: let the candidate warm up as a shadow,
+   * then flip at the first batch boundary where it has nothing outstanding, so
+   * the first live batch it gets neither queues behind shadow work nor runs cold.
+   */
+  async #cutOver(slot: Slot, r: Rollout, actor: string): Promise<void> {
+    const cand = slot.candidate!;
+    const deadline = performance.now() + r.plan.warmupMs;
+    const warmAt = cand.itemsIn + r.plan.warmupItems;
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (r.state !== 'shadow') return resolve();
+        const warm = cand.itemsIn >= warmAt || performance.now() >= deadline;
+        if (warm && cand.inFlight === 0) {
+          this.#flipNow(slot, r, actor);
+          return resolve();
+        }
+        setTimeout(check, 1);
+      };
+      r.pendingFlip = () => {
+        if (cand.itemsIn >= warmAt && cand.inFlight === 0) this.#flipNow(slot, r, actor);
+      };
+      check();
+    });
+    r.pendingFlip = undefined;
+  }
+
+  #flipNow(slot: Slot, r: Rollout, actor: string): void {
+    if (r.state === 'shadow' && this.#active.get(slot.tier) === r) this.promote(slot.tier, actor, true);
   }
 
   /** Called after each batch of a tier in rollout: judges shadow and canary progress. */
@@ -143,6 +181,8 @@ export class SwapController {
     const slot = this.#d.slot(tier);
     const cand = slot.candidate;
     if (cand === undefined) return;
+    r.pendingFlip?.();
+    if (r.plan.strategy === 'immediate') return;
     const report = r.report!;
     if (report.hardFails > 0) return void this.#fail(slot, r, `shadow hard fail: candidate approved what the incumbent rejected`);
     if (r.state === 'shadow') {
@@ -194,14 +234,14 @@ export class SwapController {
   }
 
   /** The cut-over: synchronous, at a batch boundary by construction (no await inside). */
-  promote(tier: Tier, actor: string): Rollout {
+  promote(tier: Tier, actor: string, force = false): Rollout {
     const r = this.#active.get(tier);
     if (r === undefined) throw new HeliosError('HELIOS_E_ROLLOUT_CONFLICT', `no rollout in progress on ${tier}`);
     const slot = this.#d.slot(tier);
     const cand = slot.candidate!;
     const inc = slot.incumbent!;
     const report = r.report!;
-    if (report.hardFails > 0 || ((report.policy === 'exact' || report.policy === 'orders') && report.mismatches > 0)) {
+    if (!force && (report.hardFails > 0 || ((report.policy === 'exact' || report.policy === 'orders') && report.mismatches > 0))) {
       throw new HeliosError('HELIOS_E_SHADOW_DIVERGED', `${cand.key} diverged from ${inc.key} (${report.mismatches} mismatches, ${report.hardFails} hard fails)`, report.toJSON() as Record<string, unknown>);
     }
     slot.assign({ incumbent: cand, previous: inc });
@@ -326,13 +366,15 @@ export class SwapController {
   }
 }
 
-function completePlan(p: Partial<RolloutPlan>): RolloutPlan {
+function completePlan(p: RolloutRequest): RolloutPlan {
   return {
     strategy: p.strategy ?? 'immediate',
     steps: p.steps ?? [5, 25, 50, 100],
     stepItems: p.stepItems ?? 1000,
     shadowItems: p.shadowItems ?? 0,
     autoPromote: p.autoPromote ?? true,
+    warmupItems: p.warmupItems ?? 500,
+    warmupMs: p.warmupMs ?? 250,
     analysis: { ...DEFAULT_ANALYSIS, ...p.analysis },
   };
 }
