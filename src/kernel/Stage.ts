@@ -5,7 +5,11 @@ import type { Slot } from './Slot.ts';
 export type Downstream = (items: Envelope[]) => Promise<void> | void;
 
 export interface StageOptions {
-  /** Independent per-symbol lanes; >1 lets one slow instrument not hold up the others. */
+  /**
+   * 1: one lane, batches across all symbols (the fast path for per-event
+   * tiers). Above 1: a lane per symbol, at most this many running at once, so
+   * one slow instrument (an LLM review) holds one permit and never the others.
+   */
   lanes: number;
   /** Largest batch handed to a module in one call. */
   maxBatch: number;
@@ -17,14 +21,16 @@ export interface StageOptions {
  * Moves items through one tier. Items queue per lane; each lane runs one batch
  * at a time (so order within a symbol is kept) and coalesces whatever queued
  * meanwhile into its next batch, which is how a busy pipeline gets larger,
- * cheaper batches without a timer. Lanes run concurrently with each other and
- * with every other tier: that is the pipelining.
+ * cheaper batches without a timer. Lanes run concurrently with each other (up
+ * to the permit count) and with every other tier: that is the pipelining.
  */
 export class Stage {
   readonly slot: Slot;
   readonly ledger = new SequenceLedger();
-  #lanes: Lane[];
+  #single: Lane | undefined;
   #laneOf = new Map<string, Lane>();
+  #permits: number;
+  #permitWaiters: (() => void)[] = [];
   #opts: StageOptions;
   #downstream: Downstream;
 
@@ -32,14 +38,15 @@ export class Stage {
     this.slot = slot;
     this.#downstream = downstream;
     this.#opts = opts;
-    this.#lanes = Array.from({ length: opts.lanes }, () => new Lane(this));
+    this.#permits = opts.lanes;
+    if (opts.lanes === 1) this.#single = new Lane(this);
   }
 
   /** Accepts items; returns a promise only when a lane is over capacity (backpressure). */
   offer(items: Envelope[]): Promise<void> | undefined {
     if (items.length === 0) return undefined;
     this.ledger.enter(items);
-    if (this.#lanes.length === 1) return this.#lanes[0]!.push(items);
+    if (this.#single !== undefined) return this.#single.push(items);
     const parts = new Map<Lane, Envelope[]>();
     for (const it of items) {
       const lane = this.#lane(it.symbol);
@@ -57,13 +64,35 @@ export class Stage {
 
   /** Resolves when nothing is queued or running in this tier. */
   async idle(): Promise<void> {
-    await Promise.all(this.#lanes.map((l) => l.idle()));
+    await Promise.all(this.#allLanes().map((l) => l.idle()));
   }
 
   get queued(): number {
     let n = 0;
-    for (const l of this.#lanes) n += l.size;
+    for (const l of this.#allLanes()) n += l.size;
     return n;
+  }
+
+  #allLanes(): Lane[] {
+    return this.#single !== undefined ? [this.#single] : [...this.#laneOf.values()];
+  }
+
+  /** @internal a permit to run one batch; always granted at once with a single lane. */
+  acquire(): Promise<void> | undefined {
+    if (this.#single !== undefined) return undefined;
+    if (this.#permits > 0) {
+      this.#permits--;
+      return undefined;
+    }
+    return new Promise<void>((r) => this.#permitWaiters.push(r));
+  }
+
+  /** @internal hands the permit straight to the next waiting lane, if any. */
+  release(): void {
+    if (this.#single !== undefined) return;
+    const next = this.#permitWaiters.shift();
+    if (next !== undefined) next();
+    else this.#permits++;
   }
 
   /** @internal one batch through the slot, accounted, then handed on. */
@@ -90,7 +119,7 @@ export class Stage {
   #lane(symbol: string): Lane {
     let l = this.#laneOf.get(symbol);
     if (l === undefined) {
-      l = this.#lanes[hash(symbol) % this.#lanes.length]!;
+      l = new Lane(this);
       this.#laneOf.set(symbol, l);
     }
     return l;
@@ -123,7 +152,13 @@ class Lane {
   async #loop(): Promise<void> {
     try {
       while (this.#chunks.length > 0) {
-        await this.#stage.run(this.#take());
+        const permit = this.#stage.acquire();
+        if (permit !== undefined) await permit;
+        try {
+          await this.#stage.run(this.#take());
+        } finally {
+          this.#stage.release();
+        }
         this.#release();
       }
     } finally {
@@ -155,14 +190,4 @@ class Lane {
     this.#waiters = [];
     for (const r of w) r();
   }
-}
-
-/** FNV-1a: stable across processes, so a symbol's lane never depends on start order. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

@@ -78,7 +78,7 @@ export function create() { return { handle(items) { return items.filter((t) => t
  * A stateful features module: a running count and sum per symbol, carried
  * across swaps by snapshot/restore. `bias` makes a deliberately wrong version.
  */
-export function counterModule(opts: { bias?: number; failEvery?: number } = {}): string {
+export function counterModule(opts: { bias?: number; failEvery?: number; stateVersion?: number } = {}): string {
   return `let counts = {};
 let calls = 0;
 export function create(ctx) {
@@ -94,7 +94,7 @@ export function create(ctx) {
       });
     },
     snapshot() { return counts; },
-    restore(s, from) { if (from !== 1) throw new Error('unknown state version ' + from); counts = s; },
+    restore(s, from) { if (from !== ${opts.stateVersion ?? 1}) throw new Error('unknown state version ' + from); counts = s; },
     dispose() {},
   };
 }`;
