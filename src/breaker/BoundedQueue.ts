@@ -4,6 +4,7 @@
  * breaker that never queues never pays for it.
  */
 export class BoundedQueue<T> {
+  /** Most items held at once. */
   readonly capacity: number;
   #items: (T | undefined)[] | undefined;
   #head = 0;

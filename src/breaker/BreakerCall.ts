@@ -1,8 +1,8 @@
 /**
- * One call through a breaker, from the queue to its settlement. A class rather than a
- * closure soup so the hot path allocates one small object of a stable shape; it is also
- * a node of the breaker's in-flight list, which is what lets `dispose()` cancel every
- * running call and clear its deadline timer without a Set on the hot path.
+ * One call through a breaker, from the queue to its settlement: one record of a stable
+ * shape per call, which V8 keeps monomorphic. It is also a node of the in-flight list,
+ * which lets `dispose()` cancel every running call and clear its deadline timer without
+ * paying for a Set insert and delete on every call.
  */
 export class BreakerCall {
   readonly fn: (signal: AbortSignal) => unknown;
@@ -10,10 +10,13 @@ export class BreakerCall {
   readonly reject: (error: unknown) => void;
   /** Created when the call starts, not when it is queued: a waiting call has nothing to abort. */
   controller: AbortController | undefined = undefined;
+  /** This call's own deadline timer; cleared the moment the call settles. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Breaker clock at start, for the latency histogram. */
   startedAt = 0;
   /** The breaker's generation at admission; outcomes from an older generation are not counted. */
   readonly generation: number;
+  /** Set by whichever comes first: the callee's answer, the deadline, or dispose(). */
   settled = false;
   prev: BreakerCall | undefined = undefined;
   next: BreakerCall | undefined = undefined;

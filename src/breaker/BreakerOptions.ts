@@ -39,7 +39,11 @@ export const BreakerOptionsSchema = z
     maxQueue: z.number().int().min(0).default(64),
     /** Monotonic clock in ms. Injected so tests and replays never depend on wall time. */
     now: fn<() => number>('now').optional(),
-    /** Returns false for errors that say nothing about the callee's health (bad input, say). */
+    /**
+     * Returns false for errors that say nothing about the callee's health (bad input, say).
+     * Such errors are still re-thrown, but count as healthy answers: they end a failure
+     * streak and a half-open probe that gets one closes the breaker. Timeouts always count.
+     */
     isFailure: fn<(error: unknown) => boolean>('isFailure').optional(),
   })
   .refine((o) => o.rollingWindowMs % o.buckets === 0, {

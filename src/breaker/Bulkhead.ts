@@ -36,6 +36,7 @@ export class Bulkhead {
   #inFlight = 0;
   #pumping = false;
 
+  /** @param host the breaker; told of every outcome and asked before queued calls start */
   constructor(limits: BulkheadLimits, host: BulkheadHost) {
     this.#limits = limits;
     this.#host = host;
