@@ -33,6 +33,12 @@ export interface CompiledFeature {
   readonly variants: CompiledVariants | null;
   /** `null` when there are none, so the hot path pays one comparison. */
   readonly dependencies: readonly CompiledDependency[] | null;
+  /**
+   * The whole `isEnabled` answer as one predicate, when nothing else must happen on the way:
+   * no dependencies and no strategy variants (whose selection draws randomness even inside
+   * the client's isEnabled). `null` sends evaluation down the general path.
+   */
+  readonly isOn: ContextPredicate | null;
 }
 
 /** Compile one validated feature against the segments of its set. */
@@ -44,6 +50,7 @@ export function compileFeature(feature: Feature, segments: ReadonlyMap<number, S
   }
   const variants = feature.variants;
   const deps = feature.dependencies;
+  const direct = !(deps && deps.length > 0) && strategies.every((s) => s.variants === null);
   return Object.freeze({
     name: feature.name,
     source: feature,
@@ -63,7 +70,20 @@ export function compileFeature(feature: Feature, segments: ReadonlyMap<number, S
             }),
           )
         : null,
+    isOn: direct ? directPredicate(feature, strategies) : null,
   });
+}
+
+function directPredicate(feature: Feature, strategies: readonly CompiledStrategy[]): ContextPredicate {
+  if (!feature.enabled) return () => false;
+  if (feature.strategies.length === 0) return () => true;
+  if (strategies.length === 0) return () => false;
+  if (strategies.length === 1) return strategies[0]!.matches;
+  const tests = strategies.map((s) => s.matches);
+  return (ctx) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(ctx)) return true;
+    return false;
+  };
 }
 
 function compileFeatureStrategy(

@@ -18,6 +18,7 @@ export const OPERATORS = [
   'NUM_EQ', 'NUM_GT', 'NUM_GTE', 'NUM_LT', 'NUM_LTE', 'DATE_AFTER', 'DATE_BEFORE',
   'SEMVER_EQ', 'SEMVER_GT', 'SEMVER_LT', 'SEMVER_GTE', 'SEMVER_LTE', 'REGEX', 'IN_CIDR',
 ] as const;
+/** A constraint operator name. */
 export type Operator = (typeof OPERATORS)[number];
 
 const LIST_OPERATORS: ReadonlySet<string> = new Set([
@@ -167,11 +168,17 @@ const FeatureSetSchema = z
     );
   });
 
+/** A strategy or segment constraint: `contextName operator value(s)`, optionally inverted. */
 export type Constraint = z.output<typeof ConstraintSchema>;
+/** A weighted variant (of a feature or of a strategy), with optional payload and overrides. */
 export type VariantDefinition = z.output<typeof VariantSchema>;
+/** One activation strategy of a feature. */
 export type FeatureStrategy = z.output<typeof StrategySchema>;
+/** A requirement on a parent feature. */
 export type Dependency = z.output<typeof DependencySchema>;
+/** A validated feature, with every field the source carried. */
 export type Feature = z.output<typeof FeatureSchema>;
+/** A reusable, named list of constraints that strategies reference by id. */
 export type Segment = z.output<typeof SegmentSchema>;
 
 /** A validated, deeply frozen set of features and the segments they reference. */

@@ -65,7 +65,8 @@ export class FlagSnapshot {
     const f = this.#features.get(name);
     if (f !== undefined) {
       try {
-        return this.#evaluate(f, context) !== false;
+        const isOn = f.isOn;
+        return isOn !== null ? isOn(context) : this.#evaluate(f, context) !== false;
       } catch (e) {
         this.#onError?.(e, name);
       }

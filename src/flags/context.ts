@@ -33,3 +33,24 @@ export function resolveContextValue(context: FlagContext, field: string): string
   const value = context[field] ?? context.properties?.[field];
   return value !== undefined && value !== null ? String(value) : undefined;
 }
+
+/**
+ * `resolveContextValue` bound to one field. The standard sticky fields get a closure with a
+ * fixed property name, which V8 inlines as a plain load instead of a generic keyed lookup.
+ */
+export function fieldReader(field: string): (context: FlagContext) => string | undefined {
+  switch (field) {
+    case 'userId':
+      return (ctx) => {
+        const v = ctx.userId ?? ctx.properties?.userId;
+        return v !== undefined && v !== null ? String(v) : undefined;
+      };
+    case 'sessionId':
+      return (ctx) => {
+        const v = ctx.sessionId ?? ctx.properties?.sessionId;
+        return v !== undefined && v !== null ? String(v) : undefined;
+      };
+    default:
+      return (ctx) => resolveContextValue(ctx, field);
+  }
+}

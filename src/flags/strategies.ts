@@ -4,7 +4,7 @@
  * hash memo. Calls to `env.random` happen exactly where, and as often as, the client calls
  * `Math.random`, so a seeded random source makes both produce the same answers.
  */
-import { type FlagContext, resolveContextValue } from './context.ts';
+import { fieldReader, type FlagContext } from './context.ts';
 import type { EvalEnv } from './EvalEnv.ts';
 import type { FeatureStrategy } from './FeatureSchema.ts';
 import { STRATEGY_SEED } from './murmur.ts';
@@ -22,8 +22,8 @@ const splitList = (value: string | number | undefined): string[] => (value ? Str
 
 /** A rollout bucket 1..100 for `id` under a fixed group id; `id` is stringified as in a template literal. */
 function bucketOf(env: EvalEnv, groupId: string): (id: unknown) => number {
-  const group = env.buckets.group(STRATEGY_SEED, groupId);
-  return (id) => (group.hash(typeof id === 'string' ? id : `${id as string}`) % 100) + 1;
+  const group = env.buckets.group(STRATEGY_SEED, groupId, 100);
+  return (id) => group.bucket(typeof id === 'string' ? id : `${id as string}`);
 }
 
 const flexibleRollout: StrategyCompiler = (p, env) => {
@@ -31,22 +31,33 @@ const flexibleRollout: StrategyCompiler = (p, env) => {
   const stickiness = p.stickiness || 'default';
   const random = env.random;
   const randomId = (): string => `${Math.round(random() * 10000) + 1}`;
+  // Truthiness, not `typeof string`: unlike variant stickiness, a numeric userId counts here.
   const stickinessId: (ctx: FlagContext) => unknown =
     stickiness === 'default'
       ? (ctx) => ctx.userId || ctx.sessionId || randomId()
       : stickiness === 'random'
         ? randomId
-        : (ctx) => resolveContextValue(ctx, String(stickiness));
-  // Without a groupId the client falls back to a *context* field named featureToggle.
-  const groupId = p.groupId ? `${p.groupId}` : null;
-  const fixed = groupId === null ? null : bucketOf(env, groupId);
+        : fieldReader(String(stickiness));
+  // The id is resolved (drawing randomness if need be) before the percentage is looked at.
+  if (!(percentage > 0)) {
+    return (ctx) => {
+      stickinessId(ctx);
+      return false;
+    };
+  }
+  if (percentage >= 100) return (ctx) => !!stickinessId(ctx);
+  if (!p.groupId) {
+    // Without a groupId the client falls back to a *context* field named featureToggle.
+    return (ctx) => {
+      const id = stickinessId(ctx);
+      return !!id && bucketOf(env, `${(ctx.featureToggle as string | undefined) || ''}`)(id) <= percentage;
+    };
+  }
+  const group = env.buckets.group(STRATEGY_SEED, `${p.groupId}`, 100);
   return (ctx) => {
     const id = stickinessId(ctx);
     if (!id) return false;
-    if (!(percentage > 0)) return false;
-    if (percentage >= 100) return true;
-    const bucket = fixed ?? bucketOf(env, `${(ctx.featureToggle as string | undefined) || ''}`);
-    return bucket(id) <= percentage;
+    return group.bucket(typeof id === 'string' ? id : `${id as string}`) <= percentage;
   };
 };
 

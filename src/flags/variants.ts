@@ -6,7 +6,7 @@
 import { type FlagContext, resolveContextValue } from './context.ts';
 import type { EvalEnv } from './EvalEnv.ts';
 import type { VariantDefinition } from './FeatureSchema.ts';
-import type { HashGroup } from './BucketCache.ts';
+import type { BucketGroup } from './BucketCache.ts';
 import { VARIANT_SEED } from './murmur.ts';
 
 /** What `getVariant` returns; the same shape as unleash-client's (snake and camel case). */
@@ -41,7 +41,8 @@ export interface CompiledVariants {
   readonly overrides: readonly { contextName: string; values: ReadonlySet<string>; variant: CompiledVariant }[];
   /** Context field to stick on, or `null` for the default userId/sessionId/remoteAddress chain. */
   readonly stickiness: string | null;
-  readonly hashes: HashGroup;
+  /** `null` when the weights sum to zero: nothing is ever selected. */
+  readonly buckets: BucketGroup | null;
   readonly random: () => number;
 }
 
@@ -77,22 +78,22 @@ export function compileVariants(
     thresholds: Float64Array.from(sums),
     overrides,
     stickiness: stickiness === undefined || stickiness === 'default' ? null : String(stickiness),
-    hashes: env.buckets.group(VARIANT_SEED, groupId),
+    buckets: total > 0 ? env.buckets.group(VARIANT_SEED, groupId, total) : null,
     random: env.random,
   });
 }
 
 /** The variant for this context, or `null` (all weights zero, or nothing reached the target). */
 export function selectVariant(cv: CompiledVariants, ctx: FlagContext): CompiledVariant | null {
-  const total = cv.totalWeight;
-  if (total <= 0) return null;
+  const buckets = cv.buckets;
+  if (buckets === null) return null;
   const overrides = cv.overrides;
   for (let i = 0; i < overrides.length; i++) {
     const o = overrides[i]!;
     const v = resolveContextValue(ctx, o.contextName);
     if (v !== undefined && o.values.has(v)) return o.variant;
   }
-  const target = (cv.hashes.hash(seedOf(cv, ctx)) % total) + 1;
+  const target = buckets.bucket(seedOf(cv, ctx));
   const thresholds = cv.thresholds;
   for (let i = 0; i < thresholds.length; i++) {
     if (thresholds[i]! >= target) return cv.picks[i]!;
