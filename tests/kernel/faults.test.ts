@@ -22,11 +22,13 @@ afterEach(async () => {
 /** Small thresholds: two failures in a row open the breaker; it half-opens one second later. */
 const BREAKER = { volumeThreshold: 2, consecutiveFailures: 2, resetTimeoutMs: 1000 };
 
-type FaultKind = 'throw' | 'hang' | 'exit' | 'oom';
+type FaultKind = 'throw' | 'hang' | 'stall' | 'exit' | 'oom';
 
 const FAULT_CODE: Record<FaultKind, string> = {
   throw: `throw new Error('induced fault');`,
   hang: `while (true) {}`,
+  // Not busy, just never answering: the same deadline, grace and replacement apply.
+  stall: `return new Promise(() => {});`,
   exit: `process.exit(1);`,
   // Plain JS arrays live on the worker's own heap (typed arrays would not count against it).
   oom: `const keep = (globalThis.__keep ??= []); for (;;) keep.push(new Array(1 << 16).fill(Math.random()));`,
@@ -175,6 +177,7 @@ function assertOthersUnaffected(k: Harness, faulty: Tier): void {
 const CASES: { kind: FaultKind; code: ErrorCode; replaces: boolean; deadlineMs: number; resources?: { maxOldGenerationSizeMb: number } }[] = [
   { kind: 'throw', code: 'HELIOS_E_MODULE_THREW', replaces: false, deadlineMs: 200 },
   { kind: 'hang', code: 'HELIOS_E_DEADLINE', replaces: true, deadlineMs: 200 },
+  { kind: 'stall', code: 'HELIOS_E_DEADLINE', replaces: true, deadlineMs: 200 },
   { kind: 'exit', code: 'HELIOS_E_WORKER_CRASHED', replaces: true, deadlineMs: 200 },
   // Allocating to the limit takes a while under GC pressure: a deadline that cannot fire first.
   { kind: 'oom', code: 'HELIOS_E_WORKER_OOM', replaces: true, deadlineMs: 5000, resources: { maxOldGenerationSizeMb: 16 } },
@@ -275,6 +278,98 @@ describe('a faulty features module (worker isolation)', () => {
     assertAccounted(h, 'features', [...first, ...after.seqs], stuck.seqs);
     assertOthersUnaffected(h, 'features');
   });
+});
+
+describe('a crash outside any call', () => {
+  it('an uncaught asynchronous throw after answering: the worker is replaced and nothing is lost or doubled', async () => {
+    h = await startKernel({ breaker: BREAKER });
+    await h.loadAll(['features']);
+    // Answers the batch correctly, then throws from a timer: an uncaught exception kills the worker between calls.
+    const code = faultyModule('features', 'throw').replace(
+      "if (items.some((e) => String(e.symbol).startsWith('X'))) { throw new Error('induced fault'); }",
+      "if (items.some((e) => String(e.symbol).startsWith('X'))) setTimeout(() => { throw new Error('late fault'); }, 0);",
+    );
+    expect(code).toContain('late fault');
+    await h.add({ name: 'late-crash', tier: 'features', version: '1.0.0', code, deadlineMs: 200 });
+    const d = dep(h, 'features');
+    const first = [...(await phase(h, good())).seqs, ...(await phase(h, good())).seqs];
+    // The X batch itself is answered in full before the worker dies.
+    const answered = await phase(h, bad());
+    expect(present(h.outputs.get('execution')!, answered.seqs)).toBe(answered.seqs.length);
+    await replacementReady(h, 'features', 1);
+    const after = await phase(h, good());
+    expect(present(h.outputs.get('execution')!, after.seqs)).toBe(after.seqs.length);
+    expect(d.sandbox.restarts).toBe(1);
+    // No call failed: the breaker stays closed and the restart is what shows the crash.
+    expect(versionStatus(h, 'features')).toMatchObject({ breaker: 'closed', restarts: 1 });
+    assertAccounted(h, 'features', [...first, ...answered.seqs, ...after.seqs], []);
+    assertOthersUnaffected(h, 'features');
+  });
+});
+
+describe('faults under continuous traffic (no drain between batches)', () => {
+  for (const c of CASES) {
+    it(`${c.kind}: every seq ends handled or fail-safe exactly once, and what features emitted reaches every later tier once`, async () => {
+      h = await startKernel({ breaker: BREAKER });
+      await h.loadAll(['features']);
+      await h.add({
+        name: `faulty-${c.kind}`,
+        tier: 'features',
+        version: '1.0.0',
+        code: faultyModule('features', c.kind),
+        deadlineMs: c.deadlineMs,
+        ...(c.resources ? { resources: c.resources } : {}),
+      });
+      const d = dep(h, 'features');
+      const first = h.kernel.sequencer.next;
+      const badSeqs: number[] = [];
+      // 30 batches of 10, three of them faulty, with only backpressure between them: batches
+      // queue behind a failing call and coalesce, so the faulty tier sees whatever mix arrives.
+      for (let b = 0; b < 30; b++) {
+        const faulty = b === 3 || b === 12 || b === 13;
+        const from = h.kernel.sequencer.next;
+        if (faulty) for (let i = 0; i < 10; i++) badSeqs.push(from + i);
+        await h.kernel.ingest(faulty ? bad(10) : good(10));
+        await new Promise((r) => setTimeout(r, b % 3 === 0 ? 15 : 0));
+      }
+      await h.kernel.drain();
+      const last = h.kernel.sequencer.next - 1;
+      expect(last - first + 1).toBe(300);
+
+      expect(d.failures).toBeGreaterThanOrEqual(1);
+      expect(h.kernel.stage('features').slot.failures.map((f) => f.error.code)).toContain(c.code);
+      if (c.replaces) expect(d.sandbox.restarts).toBeGreaterThanOrEqual(1);
+      else expect(d.sandbox.restarts).toBe(0);
+
+      // Ingestion saw everything once; features accounted for every item once.
+      expect(exactlyOnce(h.outputs.get('ingestion')!, first, last)).toEqual({ missing: [], duplicated: [] });
+      const ledger = h.kernel.stage('features').ledger;
+      expect(ledger).toMatchObject({ entered: 300, regressions: 0, inFlight: 0 });
+      expect(ledger.handled + ledger.failsafe).toBe(300);
+      expect(ledger.failsafe).toBeGreaterThanOrEqual(badSeqs.length);
+      const emitted = [...seqCounts(h.outputs.get('features')!)];
+      expect(emitted.filter(([, n]) => n > 1)).toEqual([]);
+      expect(emitted).toHaveLength(ledger.handled);
+      const emittedSeqs = emitted.map(([s]) => s).sort((a, b) => a - b);
+      expect(present(h.outputs.get('features')!, badSeqs)).toBe(0);
+      // Every later tier carries exactly what features emitted: each once, nothing else.
+      for (const t of ['ml', 'risk', 'llm', 'portfolio', 'execution'] as const) {
+        const seen = [...seqCounts(h.outputs.get(t)!)];
+        expect({ t, dup: seen.filter(([, n]) => n > 1).length }).toEqual({ t, dup: 0 });
+        expect({ t, seqs: seen.map(([s]) => s).sort((a, b) => a - b) }).toEqual({ t, seqs: emittedSeqs });
+        expect(h.kernel.stage(t).ledger).toMatchObject({ entered: emittedSeqs.length, regressions: 0, inFlight: 0 });
+      }
+      expect(h.sent.map((o) => o.seq).sort((a, b) => a - b)).toEqual(emittedSeqs);
+      assertOthersUnaffected(h, 'features');
+
+      // And the kernel is still in business: once the breaker lets a probe through, a healthy batch flows.
+      await until('features breaker not open', () => versionStatus(h!, 'features').breaker !== 'open');
+      await d.sandbox.start();
+      const after = await phase(h, good());
+      expect(present(h.outputs.get('execution')!, after.seqs)).toBe(after.seqs.length);
+      expect(versionStatus(h, 'features').breaker).toBe('closed');
+    });
+  }
 });
 
 describe('fail-safes of the other tiers', () => {
