@@ -37,7 +37,12 @@ export type Check = (value: unknown) => boolean;
 const compiledChecks = new WeakSet<Check>();
 const fallbackReasons = new WeakMap<Check, string>();
 
-/** Builds the fastest correct {@link Check} for `schema`: generated code, or zod itself if any part is unsupported. */
+/**
+ * Builds the fastest correct {@link Check} for `schema`: generated code, or
+ * zod itself if any part is unsupported. Compiling costs far more than a check
+ * (tens of microseconds), so do it once per schema: `checkFor` in
+ * BatchValidator.ts caches by schema.
+ */
 export function compileValidator(schema: z.ZodType): Check {
   try {
     const check = new Codegen().compile(schema as unknown as ZodNode);
@@ -81,6 +86,8 @@ type CheckDef = Def & { readonly check?: string };
 class Unsupported extends Error {}
 
 const MAX_DEPTH = 64;
+/** Shared subschemas are inlined at every use, so a schema DAG could expand exponentially; past this many nodes, zod is cheaper. */
+const MAX_NODES = 5_000;
 /** Literal and enum members compared with `===` up to this many; a Set beyond. */
 const MAX_INLINE_VALUES = 8;
 
@@ -97,6 +104,7 @@ class Codegen {
   private readonly functions: string[] = [];
   private vars = 0;
   private depth = 0;
+  private nodes = 0;
   private readonly path = new Set<ZodNode>();
 
   compile(root: ZodNode): Check {
@@ -140,9 +148,10 @@ class Codegen {
 
   /** Guards recursion and depth around visiting `node`. */
   private visit<T>(node: ZodNode, body: () => T): T {
-    if (!node?._zod?.def) throw new Unsupported('a shape entry that is not a zod schema');
+    if (!node?._zod?.def) throw new Unsupported('a value that is not a zod schema');
     if (this.path.has(node)) throw new Unsupported('a recursive schema');
     if (this.depth >= MAX_DEPTH) throw new Unsupported(`nesting deeper than ${MAX_DEPTH}`);
+    if (++this.nodes > MAX_NODES) throw new Unsupported(`more than ${MAX_NODES} schema nodes once inlined`);
     this.path.add(node);
     this.depth++;
     try {
@@ -480,7 +489,7 @@ class Codegen {
       if (keys.length === 0) {
         out.push(`for (const ${k} in ${x}) return false;`);
       } else {
-        out.push(`for (const ${k} of Object.keys(${x})) { switch (${k}) { ${keys.map((key) => `case ${stringLiteral(key)}: `).join('')}break; default: return false; } }`);
+        out.push(`for (const ${k} in ${x}) { switch (${k}) { ${keys.map((key) => `case ${stringLiteral(key)}: `).join('')}break; default: return false; } }`);
       }
       return;
     }
@@ -551,6 +560,7 @@ function checksOf(node: ZodNode): readonly ZodNode[] {
 }
 
 function noChecks(node: ZodNode): void {
+  if (node._zod.traits.has('$ZodCheck')) throw new Unsupported(describe(node));
   const checks = node._zod.def.checks;
   if (checks && checks.length > 0) {
     const kind = checks[0]!._zod.def['check'];
