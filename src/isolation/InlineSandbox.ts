@@ -103,6 +103,10 @@ export class InlineSandbox implements Sandbox {
     if (inst !== undefined) await inst.dispose();
   }
 
+  whenReady(): undefined {
+    return undefined;
+  }
+
   onFault(): () => void {
     // An inline module cannot crash apart from the kernel; its failures are call errors.
     return () => {};

@@ -22,7 +22,14 @@ export interface Sandbox {
   dispose(): Promise<void>;
   /** Restarts after a crash or a cancelled call; inline sandboxes never restart. */
   readonly restarts: number;
-  onFault(listener: (error: HeliosError) => void): () => void;
+  /** While a replacement is booting, the promise of its readiness; otherwise undefined (the fast path). */
+  whenReady(): Promise<void> | undefined;
+  /**
+   * A fault outside any single call's answer (a crash, a hang past the
+   * deadline). `callsFailed` is how many calls it failed, which the caller has
+   * already counted; 0 means it happened between calls.
+   */
+  onFault(listener: (error: HeliosError, callsFailed: number) => void): () => void;
 }
 
 /** Runs a side effect a module asked for; `live` is false for shadow calls. */

@@ -9,6 +9,10 @@ import type { Sandbox, SandboxOptions } from './Sandbox.ts';
 const ENTRY = new URL('./worker-entry.ts', import.meta.url);
 /** Restarts allowed per minute before a version is left down (its breaker then stays open). */
 const MAX_RESTARTS_PER_MINUTE = 30;
+/** A worker that has not booted by then is treated as crashed: boot must not hang a swap. */
+const BOOT_TIMEOUT_MS = 15_000;
+/** snapshot/restore/dispose are control calls: generous, but never unbounded. */
+const controlDeadline = (deadlineMs: number): number => Math.max(5_000, deadlineMs * 10);
 
 interface Pending {
   resolve(value: unknown): void;
@@ -16,6 +20,7 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   /** Set once the caller has been answered with a deadline error; the worker still owes a reply. */
   cancelled: boolean;
+  op: CallOp['op'];
 }
 
 /**
@@ -36,8 +41,14 @@ export class WorkerSandbox implements Sandbox {
   #restarts = 0;
   #restartTimes: number[] = [];
   #recovery: { state: Cloneable; stateVersion: number } | undefined;
-  #faultListeners = new Set<(e: HeliosError) => void>();
+  #faultListeners = new Set<(e: HeliosError, callsFailed: number) => void>();
   #down: HeliosError | undefined;
+  #booting = false;
+  /**
+   * Set from a missed deadline until the worker answers late or is replaced:
+   * a worker stuck in a loop must not be handed new calls meanwhile.
+   */
+  #suspect: { promise: Promise<void>; clear: () => void } | undefined;
 
   constructor(opts: SandboxOptions) {
     this.manifest = opts.manifest;
@@ -51,6 +62,10 @@ export class WorkerSandbox implements Sandbox {
   start(): Promise<void> {
     if (this.#ready === undefined) this.#ready = this.#spawn();
     return this.#ready;
+  }
+
+  whenReady(): Promise<void> | undefined {
+    return this.#booting ? this.#ready : undefined;
   }
 
   async handle(items: readonly unknown[], now: number, live: boolean, signal?: AbortSignal): Promise<unknown[]> {
@@ -74,6 +89,7 @@ export class WorkerSandbox implements Sandbox {
     const w = this.#worker;
     this.#worker = undefined;
     this.#failAll('HELIOS_E_SANDBOX_CLOSED', 'module version retired');
+    this.#clearSuspect();
     if (w !== undefined) {
       w.removeAllListeners();
       // Module dispose() gets a short chance; terminate() is what frees memory.
@@ -81,15 +97,19 @@ export class WorkerSandbox implements Sandbox {
     }
   }
 
-  onFault(listener: (error: HeliosError) => void): () => void {
+  onFault(listener: (error: HeliosError, callsFailed: number) => void): () => void {
     this.#faultListeners.add(listener);
     return () => this.#faultListeners.delete(listener);
   }
 
   async #call(op: CallOp, signal?: AbortSignal): Promise<unknown> {
     if (this.#disposed) throw new HeliosError('HELIOS_E_SANDBOX_CLOSED', `${this.#key()} is retired`);
-    if (this.#ready === undefined) await this.start();
-    else await this.#ready;
+    for (;;) {
+      if (this.#ready === undefined) await this.start();
+      else await this.#ready;
+      if (this.#suspect === undefined) break;
+      await this.#suspect.promise;
+    }
     if (this.#down !== undefined) throw this.#down;
     return this.#post(op, signal);
   }
@@ -100,21 +120,25 @@ export class WorkerSandbox implements Sandbox {
     if (worker === undefined) return Promise.reject(new HeliosError('HELIOS_E_SANDBOX_CLOSED', `${this.#key()} is retired`));
     const id = this.#nextId++;
     return new Promise<unknown>((resolve, reject) => {
-      const p: Pending = { resolve, reject, timer: undefined, cancelled: false };
-      if (op.op === 'handle') {
-        p.timer = setTimeout(() => this.#expire(id, p), this.manifest.deadlineMs);
-        if (signal !== undefined) {
-          if (signal.aborted) return reject(this.#deadlineError());
-          signal.addEventListener('abort', () => this.#expire(id, p), { once: true });
+      const p: Pending = { resolve, reject, timer: undefined, cancelled: false, op: op.op };
+      const limit = op.op === 'handle' ? this.manifest.deadlineMs : controlDeadline(this.manifest.deadlineMs);
+      p.timer = setTimeout(() => this.#expire(id, p), limit);
+      if (signal !== undefined) {
+        if (signal.aborted) {
+          clearTimeout(p.timer);
+          return reject(this.#deadlineError(op.op));
         }
+        signal.addEventListener('abort', () => this.#expire(id, p), { once: true });
       }
       this.#pending.set(id, p);
       worker.postMessage({ t: 'call', id, ...op } satisfies ToWorker);
     });
   }
 
-  #deadlineError(): HeliosError {
-    return new HeliosError('HELIOS_E_DEADLINE', `${this.#key()} missed its ${this.manifest.deadlineMs} ms deadline`);
+  #deadlineError(op: CallOp['op']): HeliosError {
+    return op === 'handle'
+      ? new HeliosError('HELIOS_E_DEADLINE', `${this.#key()} missed its ${this.manifest.deadlineMs} ms deadline`)
+      : new HeliosError('HELIOS_E_DEADLINE', `${this.#key()} ${op}() did not answer within ${controlDeadline(this.manifest.deadlineMs)} ms`);
   }
 
   /** Answer the caller now; give the worker a grace period, then terminate it. */
@@ -122,7 +146,12 @@ export class WorkerSandbox implements Sandbox {
     if (p.cancelled || !this.#pending.has(id)) return;
     p.cancelled = true;
     if (p.timer !== undefined) clearTimeout(p.timer);
-    p.reject(this.#deadlineError());
+    p.reject(this.#deadlineError(p.op));
+    if (this.#suspect === undefined) {
+      let clear!: () => void;
+      const promise = new Promise<void>((r) => (clear = r));
+      this.#suspect = { promise, clear };
+    }
     const worker = this.#worker;
     p.timer = setTimeout(() => {
       if (this.#pending.has(id) && this.#worker === worker && worker !== undefined) {
@@ -146,14 +175,28 @@ export class WorkerSandbox implements Sandbox {
       stderr: false,
     });
     this.#worker = worker;
+    this.#booting = true;
     return new Promise<void>((resolve, reject) => {
       let booted = false;
+      const bootTimer = setTimeout(() => {
+        if (booted) return;
+        const e = new HeliosError('HELIOS_E_WORKER_CRASHED', `${this.#key()} worker did not boot within ${BOOT_TIMEOUT_MS} ms`);
+        reject(e);
+        this.#fault(e, worker);
+      }, BOOT_TIMEOUT_MS);
+      bootTimer.unref();
+      const settleBoot = (): void => {
+        clearTimeout(bootTimer);
+        if (this.#worker === worker) this.#booting = false;
+      };
       worker.on('message', (msg: FromWorker) => {
         if (msg.t === 'ready') {
           booted = true;
+          settleBoot();
           resolve();
         } else if (msg.t === 'bootError') {
           // Not a fault to restart from: the same code would fail the same way.
+          settleBoot();
           this.#down = HeliosError.fromJSON(msg.error);
           this.#worker = undefined;
           worker.removeAllListeners();
@@ -164,12 +207,18 @@ export class WorkerSandbox implements Sandbox {
       worker.on('error', (err: Error & { code?: string }) => {
         const code: ErrorCode = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'HELIOS_E_WORKER_OOM' : 'HELIOS_E_WORKER_CRASHED';
         const e = new HeliosError(code, `${this.#key()} worker failed: ${err.message}`);
-        if (!booted) reject(e);
+        if (!booted) {
+          settleBoot();
+          reject(e);
+        }
         this.#fault(e, worker);
       });
       worker.on('exit', (exitCode) => {
         const e = new HeliosError('HELIOS_E_WORKER_CRASHED', `${this.#key()} worker exited with code ${exitCode}`);
-        if (!booted) reject(e);
+        if (!booted) {
+          settleBoot();
+          reject(e);
+        }
         this.#fault(e, worker);
       });
     });
@@ -182,7 +231,11 @@ export class WorkerSandbox implements Sandbox {
         if (p === undefined) return;
         this.#pending.delete(msg.id);
         if (p.timer !== undefined) clearTimeout(p.timer);
-        if (p.cancelled) return;
+        if (p.cancelled) {
+          // Late, but alive: it may take calls again once nothing else is overdue.
+          if (![...this.#pending.values()].some((q) => q.cancelled)) this.#clearSuspect();
+          return;
+        }
         if (msg.ok) p.resolve(msg.value);
         else p.reject(HeliosError.fromJSON(msg.error));
         return;
@@ -211,9 +264,17 @@ export class WorkerSandbox implements Sandbox {
     worker.removeAllListeners();
     worker.on('error', () => {});
     void worker.terminate();
-    this.#failAll(error.code, error.message);
-    for (const l of this.#faultListeners) l(error);
+    const callsFailed = this.#failAll(error.code, error.message);
+    for (const l of this.#faultListeners) l(error, callsFailed);
     this.#restart();
+    // After #restart, so a waiting call sees the replacement's readiness, not the dead worker.
+    this.#clearSuspect();
+  }
+
+  #clearSuspect(): void {
+    const s = this.#suspect;
+    this.#suspect = undefined;
+    s?.clear();
   }
 
   #restart(): void {
@@ -236,12 +297,18 @@ export class WorkerSandbox implements Sandbox {
     });
   }
 
-  #failAll(code: ErrorCode, message: string): void {
+  /** Fails every outstanding call; returns how many callers were still waiting (not already answered). */
+  #failAll(code: ErrorCode, message: string): number {
+    let failed = 0;
     for (const [id, p] of this.#pending) {
       if (p.timer !== undefined) clearTimeout(p.timer);
-      if (!p.cancelled) p.reject(new HeliosError(code, message));
+      if (!p.cancelled) {
+        p.reject(new HeliosError(code, message));
+        failed++;
+      } else if (p.op === 'handle') failed++;
       this.#pending.delete(id);
     }
+    return failed;
   }
 
   #key(): string {

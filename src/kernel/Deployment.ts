@@ -8,6 +8,8 @@ import type { Sandbox } from '../isolation/Sandbox.ts';
 import type { ModuleVersion } from '../registry/ModuleVersion.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 
+const SNAPSHOT_EVERY_MS = 1_000;
+
 /** Counters over an analysis window (a canary step), reset by the rollout. */
 export class WindowStats {
   calls = 0;
@@ -50,6 +52,10 @@ export class Deployment {
   inFlight = 0;
   readonly startedAt: number;
   #hold: Promise<void> | undefined;
+  #lastSnapshot = 0;
+  #unsubscribeFault: () => void;
+  /** Faults between calls (a crash while idle): counted here, since no call saw them. */
+  faultsBetweenCalls = 0;
   #outputSchema;
 
   constructor(version: ModuleVersion, sandbox: Sandbox, breaker: BreakerSettings) {
@@ -60,6 +66,13 @@ export class Deployment {
     this.#outputSchema = TIER_CONTRACTS[this.tier].output;
     this.breaker = new CircuitBreaker({ ...breaker, name: `${this.tier}/${this.key}`, timeoutMs: version.manifest.deadlineMs });
     this.startedAt = Date.now();
+    this.#lastSnapshot = performance.now();
+    this.#unsubscribeFault = sandbox.onFault((error, callsFailed) => {
+      if (callsFailed > 0) return;
+      this.faultsBetweenCalls++;
+      this.failures++;
+      this.lastError = error;
+    });
   }
 
   /**
@@ -71,6 +84,10 @@ export class Deployment {
     this.inFlight++;
     try {
       if (this.#hold !== undefined) await this.#hold;
+      // A replacement worker's boot is not the batch's fault: wait for it
+      // outside the deadline (boot itself is bounded by the sandbox).
+      const booting = this.sandbox.whenReady();
+      if (booting !== undefined) await booting.catch(() => {});
       return await this.#call(items, now, live);
     } finally {
       this.inFlight--;
@@ -102,6 +119,7 @@ export class Deployment {
       this.latency.record(ms);
       this.window.latency.record(ms);
       this.itemsOut += out.length;
+      this.#checkpoint();
       return out;
     } catch (e) {
       this.failures++;
@@ -119,7 +137,26 @@ export class Deployment {
     return this.sandbox.restore(state, fromStateVersion);
   }
 
+  /**
+   * A worker replaced after a crash restarts from the last snapshot it was
+   * known to have; taking one about once a second bounds what a crash can
+   * cost the module's state. Worker messages are ordered, so the snapshot is
+   * consistent with the batches before it.
+   */
+  #checkpoint(): void {
+    if (this.sandbox.isolation !== 'worker') return;
+    const now = performance.now();
+    if (now - this.#lastSnapshot < SNAPSHOT_EVERY_MS) return;
+    this.#lastSnapshot = now;
+    this.sandbox.snapshot().catch(() => {});
+  }
+
   async dispose(): Promise<void> {
+    // After a flip another lane may still be mid-batch on this version: let it
+    // finish (bounded by the deadline) rather than fail it into the fail-safe.
+    const until = performance.now() + this.version.manifest.deadlineMs * 2;
+    while (this.inFlight > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 1));
+    this.#unsubscribeFault();
     this.breaker.dispose();
     await this.sandbox.dispose();
   }
