@@ -33,13 +33,44 @@ export class FlagSnapshot {
   readonly source: FeatureSet;
   readonly #features: ReadonlyMap<string, CompiledFeature>;
   readonly #onError: ((error: unknown, flag: string) => void) | undefined;
+  readonly #env: EvalEnv;
+  readonly #segments: ReadonlyMap<number, Segment>;
 
-  private constructor(source: FeatureSet, env: EvalEnv, onError: FlagSnapshotOptions['onError']) {
+  private constructor(source: FeatureSet, env: EvalEnv, onError: FlagSnapshotOptions['onError'], compiled?: ReadonlyMap<string, CompiledFeature>) {
     this.source = source;
     this.#onError = onError;
+    this.#env = env;
     const segments = new Map<number, Segment>(source.segments.map((s) => [s.id, s]));
-    this.#features = new Map(source.features.map((f) => [f.name, compileFeature(f, segments, env)]));
+    this.#segments = segments;
+    this.#features = compiled ?? new Map(source.features.map((f) => [f.name, compileFeature(f, segments, env)]));
     Object.freeze(this);
+  }
+
+  /**
+   * A new snapshot with `feature` (already validated by `parseFeature`) added
+   * or replaced in place. Compiled features do not reference each other
+   * (dependencies are looked up by name when evaluated), so only the changed
+   * one is compiled: a routing flip stays O(1) in the number of flags.
+   * @throws HeliosError `HELIOS_E_FLAG_INVALID` if it names a segment this snapshot lacks.
+   */
+  withFeature(feature: Feature): FlagSnapshot {
+    feature.strategies.forEach((st, j) =>
+      (st.segments ?? []).forEach((id, k) => {
+        if (!this.#segments.has(id)) {
+          throw new HeliosError('HELIOS_E_FLAG_INVALID', `Invalid feature: strategies.${j}.segments.${k}: unknown segment ${id}`, {
+            issues: [{ path: `strategies.${j}.segments.${k}`, message: `unknown segment ${id}` }],
+          });
+        }
+      }),
+    );
+    const features = [...this.source.features];
+    const index = features.findIndex((f) => f.name === feature.name);
+    if (index === -1) features.push(feature);
+    else features[index] = feature;
+    const source: FeatureSet = Object.freeze({ features: Object.freeze(features) as Feature[], segments: this.source.segments });
+    const compiled = new Map(this.#features);
+    compiled.set(feature.name, compileFeature(feature, this.#segments, this.#env));
+    return new FlagSnapshot(source, this.#env, this.#onError, compiled);
   }
 
   /**

@@ -55,13 +55,7 @@ export class FlagStore {
    * @throws HeliosError `HELIOS_E_FLAG_INVALID`; the store is unchanged.
    */
   upsert(featureJson: unknown): FlagSnapshot {
-    const feature = parseFeature(featureJson);
-    const { features, segments } = this.#current.source;
-    const index = features.findIndex((f) => f.name === feature.name);
-    const next: Feature[] = [...features];
-    if (index === -1) next.push(feature);
-    else next[index] = feature;
-    return this.#swap(FlagSnapshot.compile({ features: next, segments }, undefined, this.#options));
+    return this.#swap(this.#current.withFeature(parseFeature(featureJson)));
   }
 
   /**

@@ -17,7 +17,7 @@ export interface ProcessResult {
 }
 
 /** Shadow calls a version may have outstanding before the live path waits for it. */
-const MAX_SHADOW_IN_FLIGHT = 8;
+const MAX_SHADOW_IN_FLIGHT = 32;
 
 /**
  * A tier's place in the pipeline: one incumbent, at most one candidate, and

@@ -129,7 +129,7 @@ export class SwapController {
       // A previous version still warm from an earlier swap is retired now: one rollback target at a time.
       const stale = slot.previous;
       slot.assign({ incumbent: inc, candidate: cand });
-      if (stale !== undefined) void this.#dispose(stale);
+      if (stale !== undefined) this.#disposeLater(stale);
       this.#route(slot, [{ key: inc.key, weight: 1000 }]);
     });
     try {
@@ -281,7 +281,7 @@ export class SwapController {
     slot.assign({ incumbent: prev });
     this.#route(slot, [{ key: prev.key, weight: 1000 }]);
     this.#d.audit.record({ action: 'rollback', tier, key: prev.key, actor, detail: { from: inc.key, reason } });
-    void this.#dispose(inc);
+    this.#disposeLater(inc);
     return { to: prev.key, from: inc.key };
   }
 
@@ -330,7 +330,7 @@ export class SwapController {
     r.endedAt = Date.now();
     this.#active.delete(slot.tier);
     this.#d.audit.record({ action: state === 'aborted' ? 'abort' : 'rollback', tier: slot.tier, key: r.to, actor, detail: { rollout: r.id, reason } });
-    if (cand !== undefined) void this.#dispose(cand);
+    if (cand !== undefined) this.#disposeLater(cand);
   }
 
   #tested(key: string): ModuleVersion {
@@ -358,6 +358,15 @@ export class SwapController {
     const t = this.#retireTimers.get(d);
     if (t !== undefined) clearTimeout(t);
     this.#retireTimers.delete(d);
+  }
+
+  /**
+   * Retirement is cleanup after a flip, not part of it: terminating a worker
+   * costs the main thread up to ~1 ms, which must not sit inside the
+   * synchronous cut-over.
+   */
+  #disposeLater(d: Deployment): void {
+    setImmediate(() => void this.#dispose(d));
   }
 
   async #dispose(d: Deployment): Promise<void> {
