@@ -31,6 +31,7 @@ export const CATALOGUE = {
   HELIOS_E_CANARY_FAILED: { status: 409, retryable: false, summary: 'Canary analysis failed and the rollout was rolled back.' },
   HELIOS_E_TRADING_HALTED: { status: 409, retryable: false, summary: 'Trading is HALTED; no order may leave Helios.' },
   HELIOS_E_TRADING_REDUCING: { status: 409, retryable: false, summary: 'Trading is REDUCING; only orders that shrink exposure may leave.' },
+  HELIOS_E_STORE_UNAVAILABLE: { status: 503, retryable: true, summary: 'The database could not be reached or migrated.' },
   HELIOS_E_KERNEL_STOPPED: { status: 503, retryable: false, summary: 'The kernel is stopped.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
 
