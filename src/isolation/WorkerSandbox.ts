@@ -3,6 +3,7 @@ import type { Manifest } from '../contracts/manifest.ts';
 import type { Cloneable } from '../contracts/module.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 import { HeliosError } from '../errors/HeliosError.ts';
+import { decodeBatch, encodeBatch, type EncodedBatch } from './BatchCodec.ts';
 import type { CallOp, FromWorker, ToWorker, WorkerBoot } from './protocol.ts';
 import type { Sandbox, SandboxOptions } from './Sandbox.ts';
 
@@ -13,6 +14,14 @@ const MAX_RESTARTS_PER_MINUTE = 30;
 const BOOT_TIMEOUT_MS = 15_000;
 /** snapshot/restore/dispose are control calls: generous, but never unbounded. */
 const controlDeadline = (deadlineMs: number): number => Math.max(5_000, deadlineMs * 10);
+/**
+ * Buffers to encode the next batches into, shared by every worker sandbox in
+ * the process: an answer's buffer comes back here as soon as it is decoded, so
+ * batch buffers are reused rather than left to the GC, which would let them
+ * pile up as external memory (and RSS) before a collection frees them.
+ */
+const spare: ArrayBuffer[] = [];
+const MAX_SPARE_BUFFERS = 16;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -131,8 +140,21 @@ export class WorkerSandbox implements Sandbox {
         signal.addEventListener('abort', () => this.#expire(id, p), { once: true });
       }
       this.#pending.set(id, p);
-      worker.postMessage({ t: 'call', id, ...op } satisfies ToWorker);
+      this.#send(worker, id, op);
     });
+  }
+
+  /** A handle call crosses in the compact form when that is lossless (BatchCodec.ts), its buffer transferred. */
+  #send(worker: Worker, id: number, op: CallOp): void {
+    if (op.op === 'handle') {
+      const batch = encodeBatch(op.items, spare[spare.length - 1]);
+      if (batch !== undefined) {
+        if (batch.nums.buffer === spare[spare.length - 1]) spare.pop();
+        worker.postMessage({ t: 'call', id, op: 'handle', batch, now: op.now, live: op.live } satisfies ToWorker, [batch.nums.buffer]);
+        return;
+      }
+    }
+    worker.postMessage({ t: 'call', id, ...op } satisfies ToWorker);
   }
 
   #deadlineError(op: CallOp['op']): HeliosError {
@@ -236,8 +258,9 @@ export class WorkerSandbox implements Sandbox {
           if (![...this.#pending.values()].some((q) => q.cancelled)) this.#clearSuspect();
           return;
         }
-        if (msg.ok) p.resolve(msg.value);
-        else p.reject(HeliosError.fromJSON(msg.error));
+        if (!msg.ok) p.reject(HeliosError.fromJSON(msg.error));
+        else if (!('batch' in msg)) p.resolve(msg.value);
+        else this.#resolveBatch(p, msg.batch);
         return;
       }
       case 'effect':
@@ -269,6 +292,19 @@ export class WorkerSandbox implements Sandbox {
     this.#restart();
     // After #restart, so a waiting call sees the replacement's readiness, not the dead worker.
     this.#clearSuspect();
+  }
+
+  #resolveBatch(p: Pending, batch: EncodedBatch): void {
+    let items: unknown[];
+    try {
+      items = decodeBatch(batch);
+    } catch (e) {
+      p.reject(new HeliosError('HELIOS_E_OUTPUT_INVALID', `${this.#key()} answered with a malformed batch: ${(e as Error).message}`));
+      return;
+    }
+    // The decoded items hold nothing of the buffer: the next batch can be written into it.
+    if (spare.length < MAX_SPARE_BUFFERS) spare.push(batch.nums.buffer);
+    p.resolve(items);
   }
 
   #clearSuspect(): void {

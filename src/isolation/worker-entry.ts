@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Cloneable, ModuleInstance } from '../contracts/module.ts';
 import { HeliosError, wrapError } from '../errors/HeliosError.ts';
+import { decodeBatch, encodeBatch } from './BatchCodec.ts';
 import { checkInstance, loadFactory } from './loadFactory.ts';
 import { createModuleContext } from './moduleContext.ts';
 import type { FromWorker, ToWorker, WireError, WorkerBoot } from './protocol.ts';
@@ -47,8 +48,10 @@ function run(msg: Extract<ToWorker, { t: 'call' }>): unknown {
   const inst = instance;
   if (inst === undefined) throw new HeliosError('HELIOS_E_SANDBOX_CLOSED', 'module is not ready');
   switch (msg.op) {
-    case 'handle':
-      return scope.run({ now: msg.now, live: msg.live }, () => inst.handle(msg.items as never));
+    case 'handle': {
+      const items = 'batch' in msg ? decodeBatch(msg.batch) : msg.items;
+      return scope.run({ now: msg.now, live: msg.live }, () => inst.handle(items as never));
+    }
     case 'snapshot':
       return inst.snapshot();
     case 'restore':
@@ -62,9 +65,12 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
-function postResult(id: number, value: unknown): void {
+/** Answers in the compact form when it is lossless, reusing the buffer the input came in. */
+function postResult(id: number, value: unknown, scratch: ArrayBuffer | undefined): void {
   try {
-    send({ t: 'result', id, ok: true, value });
+    const batch = encodeBatch(value, scratch);
+    if (batch === undefined) send({ t: 'result', id, ok: true, value });
+    else port.postMessage({ t: 'result', id, ok: true, batch } satisfies FromWorker, [batch.nums.buffer]);
   } catch (e) {
     // Functions, symbols and the like cannot be cloned: that is a contract
     // violation by the module, reported as such rather than as a crash.
@@ -90,12 +96,13 @@ port.on('message', (msg: ToWorker) => {
     send({ t: 'result', id: msg.id, ok: false, error: toWire(e) });
     return;
   }
+  const scratch = 'batch' in msg ? msg.batch.nums.buffer : undefined;
   if (!isThenable(out)) {
-    postResult(msg.id, out);
+    postResult(msg.id, out, scratch);
     return;
   }
   out.then(
-    (value) => postResult(msg.id, value),
+    (value) => postResult(msg.id, value, scratch),
     (e: unknown) => send({ t: 'result', id: msg.id, ok: false, error: toWire(e) }),
   );
 });

@@ -60,7 +60,8 @@ export class Kernel {
   readonly #taps = new Map<Tier, TapFn[]>();
   readonly #opts: KernelOptions;
   readonly #gate: OrderGate;
-  readonly #sent = new Map<string, number>();
+  /** Signed quantity sent per symbol; a holder per symbol, so an order costs one lookup. */
+  readonly #sent = new Map<string, { qty: number }>();
   readonly orders = { sent: 0, denied: 0 };
   #stopped = false;
   #unsubscribe: () => void;
@@ -74,7 +75,7 @@ export class Kernel {
     this.flags = opts.flags ?? new FlagStore();
     this.audit = new AuditLog(seq);
     this.trading = new TradingState({ seq });
-    this.#gate = new OrderGate(this.trading, opts.exposure ?? ((s) => this.#sent.get(s) ?? 0));
+    this.#gate = new OrderGate(this.trading, opts.exposure ?? ((s) => this.#sent.get(s)?.qty ?? 0));
     this.trading.onChange((t) => {
       this.audit.record({ action: 'trading', actor: t.actor, detail: { from: t.from, to: t.to, reason: t.reason } });
       if (t.to === 'HALTED') void opts.gateway?.cancelAll?.();
@@ -95,8 +96,9 @@ export class Kernel {
       const next = downstream;
       const stage = new Stage(new Slot(tier), (items) => this.#forward(tier, items, next), {
         lanes: opts.lanes?.[tier] ?? (tier === 'llm' ? 8 : 1),
-        maxBatch: opts.stage?.maxBatch ?? 512,
-        capacity: opts.stage?.capacity ?? 50_000,
+        // The manifests set the batch size (default 1024); the kernel adds no ceiling unless asked.
+        maxBatch: opts.stage?.maxBatch ?? Number.POSITIVE_INFINITY,
+        capacity: opts.stage?.capacity,
       });
       this.#stages.set(tier, stage);
       downstream = (items) => stage.offer(items);
@@ -218,7 +220,12 @@ export class Kernel {
     this.orders.denied += d.denied.length;
     if (d.sent.length === 0) return;
     this.orders.sent += d.sent.length;
-    for (const o of d.sent) this.#sent.set(o.symbol, (this.#sent.get(o.symbol) ?? 0) + (o.side === 'buy' ? o.quantity : -o.quantity));
+    for (const o of d.sent) {
+      const signed = o.side === 'buy' ? o.quantity : -o.quantity;
+      const held = this.#sent.get(o.symbol);
+      if (held === undefined) this.#sent.set(o.symbol, { qty: signed });
+      else held.qty += signed;
+    }
     return this.#opts.gateway?.submit(d.sent);
   }
 

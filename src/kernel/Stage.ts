@@ -4,6 +4,9 @@ import type { Slot } from './Slot.ts';
 
 export type Downstream = (items: Envelope[]) => Promise<void> | void;
 
+/** A batch bound when neither the kernel nor any module sets one: the manifest default. */
+const DEFAULT_MAX_BATCH = 1024;
+
 export interface StageOptions {
   /**
    * 1: one lane, batches across all symbols (the fast path for per-event
@@ -11,10 +14,19 @@ export interface StageOptions {
    * one slow instrument (an LLM review) holds one permit and never the others.
    */
   lanes: number;
-  /** Largest batch handed to a module in one call. */
+  /**
+   * A ceiling on every batch, whatever the modules allow. Below it each
+   * deployed version's own manifest `maxBatch` applies (the smallest of them,
+   * since every version sees every item).
+   */
   maxBatch: number;
-  /** Queued items per lane above which `offer` makes the producer wait. */
-  capacity: number;
+  /**
+   * Queued items per lane above which `offer` makes the producer wait;
+   * undefined means two of the stage's current batches. Two are enough to keep
+   * the tier busy; more only age market data in the queue and keep it alive
+   * through garbage collections (with 50,000 a scavenge copied megabytes).
+   */
+  capacity: number | undefined;
 }
 
 /**
@@ -47,15 +59,20 @@ export class Stage {
     if (items.length === 0) return undefined;
     this.ledger.enter(items);
     if (this.#single !== undefined) return this.#single.push(items);
-    const parts = new Map<Lane, Envelope[]>();
-    for (const it of items) {
+    // Each lane collects its part of the batch in `incoming`: one lookup per item.
+    const touched: Lane[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
       const lane = this.#lane(it.symbol);
-      const p = parts.get(lane);
-      if (p === undefined) parts.set(lane, [it]);
-      else p.push(it);
+      if (lane.incoming === undefined) {
+        lane.incoming = [it];
+        touched.push(lane);
+      } else lane.incoming.push(it);
     }
     let wait: Promise<void>[] | undefined;
-    for (const [lane, part] of parts) {
+    for (const lane of touched) {
+      const part = lane.incoming!;
+      lane.incoming = undefined;
       const w = lane.push(part);
       if (w !== undefined) (wait ??= []).push(w);
     }
@@ -112,6 +129,18 @@ export class Stage {
     if (r.outputs.length > 0) await this.#downstream(r.outputs);
   }
 
+  /** Largest batch the next call may take: see StageOptions.maxBatch. */
+  get maxBatch(): number {
+    let max = this.#opts.maxBatch;
+    for (const d of this.slot.deployed) max = Math.min(max, d.version.manifest.maxBatch);
+    return max === Number.POSITIVE_INFINITY ? DEFAULT_MAX_BATCH : max;
+  }
+
+  /** Queued items per lane before `offer` pushes back: see StageOptions.capacity. */
+  get capacity(): number {
+    return this.#opts.capacity ?? 2 * this.maxBatch;
+  }
+
   get options(): StageOptions {
     return this.#opts;
   }
@@ -130,6 +159,8 @@ class Lane {
   #stage: Stage;
   #chunks: Envelope[][] = [];
   size = 0;
+  /** Items of the batch being split in `Stage.offer`; only set during that call. */
+  incoming: Envelope[] | undefined = undefined;
   #running: Promise<void> | undefined;
   #waiters: (() => void)[] = [];
 
@@ -141,7 +172,7 @@ class Lane {
     this.#chunks.push(items);
     this.size += items.length;
     this.#running ??= this.#loop();
-    if (this.size <= this.#stage.options.capacity) return undefined;
+    if (this.size <= this.#stage.capacity) return undefined;
     return new Promise<void>((r) => this.#waiters.push(r));
   }
 
@@ -168,15 +199,18 @@ class Lane {
   }
 
   #take(): Envelope[] {
-    const max = this.#stage.options.maxBatch;
-    const first = this.#chunks[0]!;
+    const max = this.#stage.maxBatch;
+    const chunks = this.#chunks;
+    const first = chunks[0]!;
     let batch: Envelope[];
-    if (first.length >= max) {
-      batch = first.length === max ? (this.#chunks.shift() as Envelope[]) : first.splice(0, max);
+    if (first.length > max) batch = first.splice(0, max);
+    else if (chunks.length === 1 || first.length + chunks[1]!.length > max) {
+      // Nothing to coalesce it with: hand the chunk on as it is, no copy.
+      batch = chunks.shift()!;
     } else {
       batch = [];
-      while (this.#chunks.length > 0 && batch.length + this.#chunks[0]!.length <= max) {
-        const c = this.#chunks.shift()!;
+      while (chunks.length > 0 && batch.length + chunks[0]!.length <= max) {
+        const c = chunks.shift()!;
         for (let i = 0; i < c.length; i++) batch.push(c[i]!);
       }
     }
@@ -185,7 +219,7 @@ class Lane {
   }
 
   #release(): void {
-    if (this.size > this.#stage.options.capacity / 2 || this.#waiters.length === 0) return;
+    if (this.#waiters.length === 0 || this.size > this.#stage.capacity / 2) return;
     const w = this.#waiters;
     this.#waiters = [];
     for (const r of w) r();

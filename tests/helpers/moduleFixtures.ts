@@ -11,6 +11,8 @@ export interface FixtureSpec {
   code: string;
   isolation?: 'worker' | 'inline';
   deadlineMs?: number;
+  /** Items per call at most (manifest default 1024). */
+  maxBatch?: number;
   stateVersion?: number;
   resources?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
   /** Harness batches; default: one valid input item for the tier. */
@@ -34,6 +36,7 @@ export async function writeModule(root: string, spec: FixtureSpec): Promise<stri
     isolation: spec.isolation ?? 'worker',
     entry: 'index.ts',
     deadlineMs: spec.deadlineMs ?? 1000,
+    ...(spec.maxBatch !== undefined ? { maxBatch: spec.maxBatch } : {}),
     ...(spec.resources ? { resources: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4, ...spec.resources } } : {}),
     ...(spec.config ? { config: spec.config } : {}),
   };
