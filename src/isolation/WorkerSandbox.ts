@@ -233,7 +233,7 @@ export class WorkerSandbox implements Sandbox {
           settleBoot();
           reject(e);
         }
-        this.#fault(e, worker);
+        this.#faultSoon(e, worker);
       });
       worker.on('exit', (exitCode) => {
         const e = new HeliosError('HELIOS_E_WORKER_CRASHED', `${this.#key()} worker exited with code ${exitCode}`);
@@ -241,9 +241,19 @@ export class WorkerSandbox implements Sandbox {
           settleBoot();
           reject(e);
         }
-        this.#fault(e, worker);
+        this.#faultSoon(e, worker);
       });
     });
+  }
+
+  /**
+   * A worker's answers and its death arrive on different channels: an answer
+   * it posted just before crashing may still be queued when 'error' or 'exit'
+   * fires. One turn later every answer it sent has been delivered, so a batch
+   * it did answer is not failed by the crash that followed.
+   */
+  #faultSoon(e: HeliosError, worker: Worker): void {
+    setImmediate(() => this.#fault(e, worker));
   }
 
   #onMessage(worker: Worker, msg: FromWorker): void {

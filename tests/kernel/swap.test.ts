@@ -137,12 +137,13 @@ describe('swap protocol', () => {
     expect(h.kernel.audit.entries({ tier: 'features', action: 'canary.step.fail' })).toHaveLength(1);
   });
 
+  // Latency analysis is loosened here: this test is about stepping, and a loaded CI box makes p99s noisy.
   it('steps a healthy canary through its weights and promotes it', async () => {
     h = await startKernel();
     await h.loadAll(['features']);
     await h.add(counter('1.0.0'));
     await h.add(counter('1.3.0'), false);
-    const r = await h.kernel.swaps.swap('counter@1.3.0', { strategy: 'canary', steps: [25, 50, 100], stepItems: 60 }, 'test');
+    const r = await h.kernel.swaps.swap('counter@1.3.0', { strategy: 'canary', steps: [25, 50, 100], stepItems: 60, analysis: { maxLatencyRatio: 1000, latencySlackMs: 1000 } }, 'test');
     const weights: number[] = [];
     for (let i = 0; i < 40 && r.state === 'canary'; i++) {
       if (weights.at(-1) !== r.percent) weights.push(r.percent);
