@@ -8,6 +8,7 @@ import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
 import { expect } from 'vitest';
 import type { FlagContext } from '../../src/flags/context.ts';
 import { FlagSnapshot } from '../../src/flags/FlagSnapshot.ts';
+import { seededRandom } from '../../src/util/seededRandom.ts';
 
 // Node hands a CJS module's exports to a default import; vitest unwraps `__esModule` first.
 type ClientClass = typeof clientModule.default;
@@ -38,17 +39,8 @@ export function oracle(features: readonly Json[], segments: readonly Json[] = []
   };
 }
 
-/** A deterministic stand-in for Math.random (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic stand-in for Math.random. */
+const mulberry32 = seededRandom;
 
 /**
  * Run `fn` with Math.random replaced by a sequence from `seed`. Both evaluators draw random
