@@ -32,6 +32,11 @@ export const CATALOGUE = {
   HELIOS_E_TRADING_HALTED: { status: 409, retryable: false, summary: 'Trading is HALTED; no order may leave Helios.' },
   HELIOS_E_TRADING_REDUCING: { status: 409, retryable: false, summary: 'Trading is REDUCING; only orders that shrink exposure may leave.' },
   HELIOS_E_STORE_UNAVAILABLE: { status: 503, retryable: true, summary: 'The database could not be reached or migrated.' },
+  HELIOS_E_ROUTE_NOT_FOUND: { status: 404, retryable: false, summary: 'No API route by that method and path.' },
+  HELIOS_E_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A mutating route was called without the right bearer token.' },
+  HELIOS_E_PAYLOAD_TOO_LARGE: { status: 413, retryable: false, summary: 'The request body is larger than the API accepts.' },
+  HELIOS_E_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, summary: 'The request body is not JSON.' },
+  HELIOS_E_INTERNAL: { status: 500, retryable: true, summary: 'A fault inside Helios (never bad input); logged with its cause.' },
   HELIOS_E_KERNEL_STOPPED: { status: 503, retryable: false, summary: 'The kernel is stopped.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
 

@@ -133,6 +133,29 @@ export class Kernel {
     return this.#stages.get('ingestion')!.offer(stamped as Envelope[]);
   }
 
+  /**
+   * Market orders that close every position this kernel knows of, sent
+   * through the order gate (so they pass under REDUCING, being reductions).
+   * Client order ids derive from the current sequence number, so a retried
+   * flatten at the same point cannot send the same close twice.
+   */
+  flattenOrders(): OrderIntent[] {
+    const seq = this.sequencer.next;
+    const exposure = this.#opts.exposure ?? ((s: string) => this.#sent.get(s)?.qty ?? 0);
+    const out: OrderIntent[] = [];
+    for (const symbol of this.#sent.keys()) {
+      const q = exposure(symbol);
+      if (q === 0) continue;
+      out.push({ seq, symbol, ts: Date.now(), clientOrderId: `flatten-${seq}-${symbol}`, side: q > 0 ? 'sell' : 'buy', quantity: Math.abs(q), type: 'market' });
+    }
+    return out;
+  }
+
+  /** Sends orders the kernel itself decided (flatten), through the same gate and gateway as the pipeline's. */
+  sendOrders(orders: OrderIntent[]): Promise<void> | void {
+    return this.#egress(orders);
+  }
+
   /** Observe a tier's outputs (tests, benchmarks, the control plane's counters). */
   tap(tier: Tier, fn: TapFn): () => void {
     const list = this.#taps.get(tier) ?? [];
