@@ -1,4 +1,5 @@
 import type { KillSwitch } from '../control/KillSwitch.ts';
+import type { PlatformRecords } from '../control/PlatformRecords.ts';
 import type { Kernel } from '../kernel/Kernel.ts';
 import type { Database } from '../store/Database.ts';
 
@@ -7,6 +8,9 @@ export interface ApiContext {
   kernel: Kernel;
   killSwitch: KillSwitch;
   db: Database;
+  records: PlatformRecords;
+  /** Folder that `POST /api/modularity/modules/register` resolves module paths against. */
+  modulesDir: string;
   startedAt: number;
   version: string;
 }

@@ -6,8 +6,7 @@ import { installAuth } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { originalOf } from './schema.ts';
 import type { ApiContext } from './ApiContext.ts';
-import { systemRoutes } from './routes/system.ts';
-import { killSwitchRoutes } from './routes/killSwitch.ts';
+import { ROUTES } from './routes/index.ts';
 
 export interface AppOptions {
   token: string;
@@ -45,7 +44,6 @@ export async function buildApp(ctx: ApiContext, opts: AppOptions): Promise<Fasti
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installAuth(app, opts.token);
-  await app.register(systemRoutes(ctx));
-  await app.register(killSwitchRoutes(ctx));
+  for (const routes of ROUTES) await app.register(routes(ctx));
   return app;
 }

@@ -24,11 +24,14 @@ export async function startApi(opts: { positions?: Record<string, number> } = {}
   await migrate(db);
   const records = new PlatformRecords(db);
   const killSwitch = new KillSwitch(kernel, records);
-  const app = await buildApp({ kernel, killSwitch, db, startedAt: Date.now(), version: '0.1.0' }, { token: TOKEN, bodyLimit: 64 * 1024 });
+  const modulesDir = new URL('../../modules/', import.meta.url).pathname;
+  const app = await buildApp({ kernel, killSwitch, db, records, modulesDir, startedAt: Date.now(), version: '0.1.0' }, { token: TOKEN, bodyLimit: 64 * 1024 });
   return {
     app,
     kernel,
     db,
+    records,
+    dataDir,
     sent,
     positions,
     auth: { authorization: `Bearer ${TOKEN}` },

@@ -1,0 +1,10 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ApiContext } from '../ApiContext.ts';
+import { killSwitchRoutes } from './killSwitch.ts';
+import { systemRoutes } from './system.ts';
+
+/** Every route group, one file each; add a group here and nowhere else. */
+export const ROUTES: ((ctx: ApiContext) => FastifyPluginAsync)[] = [
+  systemRoutes,
+  killSwitchRoutes,
+];
