@@ -20,3 +20,4 @@ export { FlagSnapshot, type Fallback, type FallbackVariant, type FlagSnapshotOpt
 export { FlagStore, type FlagChangeListener, type FlagStoreOptions } from './FlagStore.ts';
 export { STRATEGY_NAMES } from './strategies.ts';
 export type { VariantPayload, VariantResult } from './variants.ts';
+export { FlagFiles, type FlagFilesOptions, type FlagFileRejection, type FlagFilesLogger } from './FlagFiles.ts';
