@@ -1,4 +1,5 @@
 import type { KillSwitch } from '../control/KillSwitch.ts';
+import type { FlagFiles } from '../flags/FlagFiles.ts';
 import type { PlatformRecords } from '../control/PlatformRecords.ts';
 import type { Kernel } from '../kernel/Kernel.ts';
 import type { Database } from '../store/Database.ts';
@@ -9,6 +10,8 @@ export interface ApiContext {
   killSwitch: KillSwitch;
   db: Database;
   records: PlatformRecords;
+  /** Where API flag changes are written back (flags/<name>.json); undefined: memory only. */
+  flagFiles: FlagFiles | undefined;
   /** Folder that `POST /api/modularity/modules/register` resolves module paths against. */
   modulesDir: string;
   startedAt: number;

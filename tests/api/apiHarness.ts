@@ -25,7 +25,7 @@ export async function startApi(opts: { positions?: Record<string, number> } = {}
   const records = new PlatformRecords(db);
   const killSwitch = new KillSwitch(kernel, records);
   const modulesDir = new URL('../../modules/', import.meta.url).pathname;
-  const app = await buildApp({ kernel, killSwitch, db, records, modulesDir, startedAt: Date.now(), version: '0.1.0' }, { token: TOKEN, bodyLimit: 64 * 1024 });
+  const app = await buildApp({ kernel, killSwitch, db, records, modulesDir, flagFiles: undefined, startedAt: Date.now(), version: '0.1.0' }, { token: TOKEN, bodyLimit: 64 * 1024 });
   return {
     app,
     kernel,
