@@ -7,27 +7,38 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TIERS, type Envelope } from './src/contracts/tiers.ts';
-import { Kernel } from './src/kernel/Kernel.ts';
+import { ControlPlane } from './src/control/ControlPlane.ts';
 import { SyntheticFeed } from './src/feed/SyntheticFeed.ts';
 import { InstantFillGateway } from './src/paper/InstantFillGateway.ts';
 import { readConfig } from './src/config.ts';
 
 const cfg = readConfig(process.env);
 const gateway = new InstantFillGateway();
-const kernel = new Kernel({
+const cp = await ControlPlane.start({
   dataDir: cfg.dataDir,
-  gateway,
-  exposure: (s) => gateway.exposure(s),
+  databaseUrl: cfg.databaseUrl,
+  flagsDir: cfg.flagsDir,
+  modulesDir: resolve('modules'),
+  apiToken: cfg.apiToken,
+  listen: { host: cfg.host, port: cfg.port },
+  kernel: { gateway, exposure: (s) => gateway.exposure(s) },
   logger: { log: (level, msg, data) => level !== 'debug' && console.log(`[${level}] ${msg}`, data ?? '') },
 });
+const kernel = cp.kernel;
+console.log(`API ${cp.address} | OpenAPI ${cp.address}/docs | token ${cp.token.path ?? 'from HELIOS_API_TOKEN'} | database ${cp.db.kind}`);
+if (cp.restoredReport.deployed.length > 0) console.log(`restored ${cp.restoredReport.deployed.length} deployed versions; trading ${cp.restoredReport.trading}`);
 
 const modulesDir = resolve('modules');
 for (const tier of TIERS) {
   const names = (await readdir(join(modulesDir, tier)).catch(() => [])).sort();
   let loaded = false;
   for (const name of names) {
-    const v = await kernel.registry.register(join(modulesDir, tier, name));
-    const r = await kernel.swaps.test(v.key, 'main');
+    const v = await cp.register(join(modulesDir, tier, name), 'main');
+    if (kernel.stage(tier).slot.incumbent !== undefined) {
+      loaded = true; // restored from the last run
+      continue;
+    }
+    const r = await cp.test(v.key, 'main');
     if (!r.passed) {
       console.error(`${v.key}: harness failed`, r.cases.flatMap((c) => c.failures));
       continue;
@@ -79,7 +90,7 @@ async function shutdown(reason: string): Promise<void> {
   clearInterval(ticker);
   console.log(`stopping (${reason}): feed stopped, draining in-flight batches...`);
   await feeding;
-  await kernel.stop();
+  await cp.stop();
   console.log(summary());
   const bad = TIERS.map((t) => kernel.stage(t).ledger).reduce((n, l) => n + l.regressions + l.inFlight, 0);
   console.log(`sequence check: ${kernel.entry.missing} gaps, ${kernel.entry.duplicates} duplicates at entry, ${bad} regressions or stranded items across tiers`);

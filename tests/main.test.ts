@@ -7,7 +7,7 @@ describe('main job (npm start)', () => {
   it('runs the seven shipped modules on a synthetic feed and shuts down cleanly with no sequence gap', async () => {
     const dataDir = await tempDir();
     const child = spawn(process.execPath, ['main.ts'], {
-      env: { ...process.env, HELIOS_DATA_DIR: dataDir, HELIOS_DURATION_S: '3', HELIOS_SUMMARY_MS: '1000', HELIOS_RATE: '2000' },
+      env: { ...process.env, HELIOS_DATA_DIR: dataDir, HELIOS_DURATION_S: '3', HELIOS_SUMMARY_MS: '1000', HELIOS_RATE: '2000', PORT: '0', HELIOS_FLAGS_DIR: dataDir + '/flags', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -19,6 +19,7 @@ describe('main job (npm start)', () => {
     for (const tier of ['ingestion', 'features', 'ml', 'risk', 'llm', 'portfolio', 'execution']) expect(out).toMatch(new RegExp(`^${tier}\\s+\\S+@\\d`, 'm'));
     expect(out).toMatch(/events\/s \d+ \| events \d+ \| orders \d+/);
     expect(out).toMatch(/sequence check: 0 gaps, 0 duplicates at entry, 0 regressions or stranded items/);
+    expect(out).toMatch(/API http:\/\/127\.0\.0\.1:\d+ \| OpenAPI http:\/\/127\.0\.0\.1:\d+\/docs \| token .*api-token \| database pglite/);
   }, 60_000);
 
   it('refuses a bad configuration value with a coded error', async () => {
