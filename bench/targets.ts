@@ -39,4 +39,7 @@ export const targets: Readonly<Record<string, Target>> = {
 
   // Breakers (bench/suites/breaker.ts).
   'breaker.burst_executed': { max: 100 },
+
+  // Kill switch under API and pipeline load (bench/suites/api-kill.ts).
+  'api.kill_switch_p99_ms': { max: 50 },
 };

@@ -20,6 +20,8 @@ export const CATALOGUE = {
   HELIOS_E_BREAKER_SATURATED: { status: 503, retryable: true, summary: 'Too many calls queued behind the circuit breaker.' },
   HELIOS_E_FLAG_INVALID: { status: 400, retryable: false, summary: 'A feature flag definition is not valid Unleash JSON.' },
   HELIOS_E_FLAG_UNKNOWN: { status: 404, retryable: false, summary: 'No feature flag by that name.' },
+  HELIOS_E_FLAG_EXISTS: { status: 409, retryable: false, summary: 'A feature flag by that name already exists.' },
+  HELIOS_E_FLAG_LOCKED: { status: 409, retryable: false, summary: "The flag is locked off by its kill switch until an explicit reset with a reason." },
   HELIOS_E_TIER_UNKNOWN: { status: 404, retryable: false, summary: 'No tier by that name.' },
   HELIOS_E_VERSION_UNKNOWN: { status: 404, retryable: false, summary: 'That module version is not registered.' },
   HELIOS_E_TEST_REQUIRED: { status: 409, retryable: false, summary: 'Promotion needs a passing harness run for this exact artifact hash.' },

@@ -65,6 +65,8 @@ export class Kernel {
   readonly orders = { sent: 0, denied: 0 };
   #stopped = false;
   #unsubscribe: () => void;
+  /** Operator breaker settings by scope ('*' or a module name), for versions deployed from now on. */
+  readonly #breakerSettings = new Map<string, BreakerSettings>();
 
   constructor(opts: KernelOptions) {
     this.#opts = opts;
@@ -209,6 +211,11 @@ export class Kernel {
     return out;
   }
 
+  /** Breaker thresholds for versions deployed from now on ('*' or one module's name); running breakers keep theirs. */
+  setBreakerSettings(settings: BreakerSettings, scope = '*'): void {
+    this.#breakerSettings.set(scope, { ...settings });
+  }
+
   async #deploy(v: ModuleVersion): Promise<Deployment> {
     const effects = this.#opts.effects ?? {};
     const logger = this.#opts.logger ?? { log: () => {} };
@@ -228,7 +235,7 @@ export class Kernel {
       await sandbox.dispose();
       throw e;
     }
-    return new Deployment(v, sandbox, this.#opts.breaker ?? {});
+    return new Deployment(v, sandbox, { ...this.#opts.breaker, ...this.#breakerSettings.get('*'), ...this.#breakerSettings.get(v.manifest.name) });
   }
 
   #forward(tier: Tier, items: Envelope[], next: (items: Envelope[]) => Promise<void> | void): Promise<void> | void {
