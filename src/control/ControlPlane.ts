@@ -12,6 +12,7 @@ import type { ModuleVersion } from '../registry/ModuleVersion.ts';
 import type { HarnessResult } from '../swap/Harness.ts';
 import type { Database } from '../store/Database.ts';
 import { openDatabase } from '../store/openDatabase.ts';
+import { Breakers } from './Breakers.ts';
 import { KillSwitch } from './KillSwitch.ts';
 import { PlatformRecords } from './PlatformRecords.ts';
 import { SequenceLease } from './SequenceLease.ts';
@@ -49,7 +50,7 @@ export class ControlPlane {
   readonly app: FastifyInstance;
   readonly token: { token: string; path: string | undefined; created: boolean };
   readonly address: string | undefined;
-  readonly restoredReport: { versions: number; tests: number; deployed: string[]; trading: string; skipped: string[] };
+  readonly restoredReport: { versions: number; tests: number; deployed: string[]; trading: string; skipped: string[]; breakerOverrides?: string[] };
   #queue: WriteQueue;
   #lease: SequenceLease;
   #unsubscribe: () => void;
@@ -91,7 +92,12 @@ export class ControlPlane {
     const flagFiles = await FlagFiles.open({ dir: opts.flagsDir, store, log });
     const kernel = new Kernel({ ...opts.kernel, dataDir: opts.dataDir, flags: store, sequenceStart: restored.nextSeq, logger: log });
     const lease = await SequenceLease.start(records, kernel.sequencer);
+    const breakers = new Breakers(kernel, records);
+    // Thresholds before any version is deployed (they apply at creation), overrides after.
+    breakers.applySettings(restored.breakerSettings);
     const report = await ControlPlane.#restore(kernel, restored, log);
+    const overrides = breakers.apply(restored.breakerOverrides);
+    for (const s of overrides.skipped) log.log('warn', `restore: breaker override ${s} not applied (version not deployed)`);
 
     // From here on, record what happens. Events are written in order without holding up the kernel.
     const queue = new WriteQueue((e) => log.log('error', 'could not record an event', { error: String(e) }));
@@ -114,7 +120,7 @@ export class ControlPlane {
     );
     let address: string | undefined;
     if (opts.listen !== undefined) address = await app.listen({ host: opts.listen.host, port: opts.listen.port });
-    return new ControlPlane({ kernel, db, records, flagFiles, killSwitch, app, token, address, restored: report, queue, lease, unsubscribe });
+    return new ControlPlane({ kernel, db, records, flagFiles, killSwitch, app, token, address, restored: { ...report, breakerOverrides: overrides.applied }, queue, lease, unsubscribe });
   }
 
   /** Registers a module folder and records it before answering. */

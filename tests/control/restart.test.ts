@@ -49,6 +49,10 @@ for (const t of targets) {
       await cp.kernel.ingest(marketEvents(500, 5));
       await cp.kernel.drain();
       await cp.killSwitch.engage('halt', 'drill', 'ops');
+      // An operator forces the ml breaker open; that must survive the restart too.
+      const { Breakers } = await import('../../src/control/Breakers.ts');
+      await new Breakers(cp.kernel, cp.records).open('ema-cross@1.0.0', 'model under review', 'ops');
+      await new Breakers(cp.kernel, cp.records).settings('*', { resetTimeoutMs: 7000 }, 'ops');
       const lastSeq = cp.kernel.sequencer.next - 1;
       await cp.flush();
       await cp.stop();
@@ -60,6 +64,10 @@ for (const t of targets) {
         for (const tier of TIERS) expect(cp.kernel.stage(tier).slot.incumbent?.key).toBe(`${shipped[tier]}@1.0.0`);
         expect(cp.kernel.flags.current().isEnabled('new-ui')).toBe(true);
         expect(cp.killSwitch.state()).toMatchObject({ mode: 'HALTED', reason: 'drill' });
+        expect(cp.restoredReport.breakerOverrides).toEqual(['ema-cross@1.0.0']);
+        expect(cp.kernel.stage('ml').slot.incumbent!.breaker.state).toBe('open');
+        expect(cp.kernel.stage('features').slot.incumbent!.breaker.state).toBe('closed');
+        expect(cp.kernel.stage('ml').slot.incumbent!.breaker.toJSON()).toMatchObject({ options: expect.objectContaining({ resetTimeoutMs: 7000 }) });
         // Test results came back: a swap needing a passing run for the hash is allowed without re-testing.
         expect(cp.kernel.swaps.testResult(cp.kernel.registry.get('ema@1.0.0').sha256)?.passed).toBe(true);
         // It resumes at the lease taken before the first number was used: above every number ever handed out.
