@@ -193,7 +193,7 @@ export class Kernel {
         disabled: slot.disabled ?? null,
         ledger: st.ledger.toJSON(),
         queued: st.queued,
-        rollout: this.swaps.active(t)?.id ?? null,
+        rollout: rolloutView(this.swaps.active(t)),
         versions: slot.deployed.map((d) => ({
           key: d.key,
           role: slot.roleOf(d.key),
@@ -275,4 +275,10 @@ export class Kernel {
       });
     }
   }
+}
+
+/** A rollout as status shows it: where it stands and how traffic is split. */
+function rolloutView(r: ReturnType<SwapController['active']>): object | null {
+  if (r === undefined) return null;
+  return { id: r.id, state: r.state, from: r.from, to: r.to, step: r.step, candidatePercent: r.percent, incumbentPercent: 100 - r.percent };
 }

@@ -147,6 +147,7 @@ describe('swap protocol', () => {
     const weights: number[] = [];
     for (let i = 0; i < 40 && r.state === 'canary'; i++) {
       if (weights.at(-1) !== r.percent) weights.push(r.percent);
+      if (r.state === 'canary') expect(h.kernel.status().features).toMatchObject({ rollout: { id: r.id, candidatePercent: r.percent, incumbentPercent: 100 - r.percent } });
       await feed(h.kernel, 40, 16, 10);
       await h.kernel.drain();
     }
