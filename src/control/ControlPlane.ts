@@ -90,7 +90,19 @@ export class ControlPlane {
     const restored = await records.restore();
     const store = new FlagStore();
     const flagFiles = await FlagFiles.open({ dir: opts.flagsDir, store, log });
-    const kernel = new Kernel({ ...opts.kernel, dataDir: opts.dataDir, flags: store, sequenceStart: restored.nextSeq, logger: log });
+    // Breaker transitions happen on the hot path; they are queued for the record, never awaited there.
+    const queue = new WriteQueue((e) => log.log('error', 'could not record an event', { error: String(e) }));
+    const kernel = new Kernel({
+      ...opts.kernel,
+      dataDir: opts.dataDir,
+      flags: store,
+      sequenceStart: restored.nextSeq,
+      logger: log,
+      // Operator actions (forced, reset) are recorded by the Breakers service with who and why, before it answers.
+      onBreakerChange: (key, from, to, reason) => {
+        if (reason !== 'forced' && reason !== 'reset') void queue.push(() => records.breakerEvent(key, from, to, reason));
+      },
+    });
     const lease = await SequenceLease.start(records, kernel.sequencer);
     const breakers = new Breakers(kernel, records);
     // Thresholds before any version is deployed (they apply at creation), overrides after.
@@ -100,7 +112,6 @@ export class ControlPlane {
     for (const s of overrides.skipped) log.log('warn', `restore: breaker override ${s} not applied (version not deployed)`);
 
     // From here on, record what happens. Events are written in order without holding up the kernel.
-    const queue = new WriteQueue((e) => log.log('error', 'could not record an event', { error: String(e) }));
     const unsubscribe = kernel.audit.subscribe((e) => {
       void queue.push(() => records.event(e));
       if (e.tier !== undefined && ROLE_CHANGES.test(e.action)) {

@@ -39,6 +39,8 @@ export interface KernelOptions {
   sequenceStart?: number;
   stage?: Partial<StageOptions>;
   lanes?: Partial<Record<Tier, number>>;
+  /** Every breaker state change (opened by failures, half-open, closed by a probe, forced): for the record. */
+  onBreakerChange?: (key: string, from: string, to: string, reason: string) => void;
   /** Promotion and loading need a passing harness run for the exact hash (default true). */
   requireTests?: boolean;
 }
@@ -235,7 +237,10 @@ export class Kernel {
       await sandbox.dispose();
       throw e;
     }
-    return new Deployment(v, sandbox, { ...this.#opts.breaker, ...this.#breakerSettings.get('*'), ...this.#breakerSettings.get(v.manifest.name) });
+    const dep = new Deployment(v, sandbox, { ...this.#opts.breaker, ...this.#breakerSettings.get('*'), ...this.#breakerSettings.get(v.manifest.name) });
+    const onBreaker = this.#opts.onBreakerChange;
+    if (onBreaker !== undefined) dep.breaker.onStateChange((c) => onBreaker(v.key, c.from, c.to, String(c.reason)));
+    return dep;
   }
 
   #forward(tier: Tier, items: Envelope[], next: (items: Envelope[]) => Promise<void> | void): Promise<void> | void {

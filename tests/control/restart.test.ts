@@ -65,6 +65,9 @@ for (const t of targets) {
         expect(cp.kernel.flags.current().isEnabled('new-ui')).toBe(true);
         expect(cp.killSwitch.state()).toMatchObject({ mode: 'HALTED', reason: 'drill' });
         expect(cp.restoredReport.breakerOverrides).toEqual(['ema-cross@1.0.0']);
+        // The operator's forced open was recorded once, with who and why.
+        const events = await cp.db.query<{ to_state: string; reason: string }>(`SELECT to_state, reason FROM breaker_events WHERE breaker = 'ema-cross@1.0.0' ORDER BY id`);
+        expect(events).toEqual([{ to_state: 'open', reason: 'forced by ops: model under review' }]);
         expect(cp.kernel.stage('ml').slot.incumbent!.breaker.state).toBe('open');
         expect(cp.kernel.stage('features').slot.incumbent!.breaker.state).toBe('closed');
         expect(cp.kernel.stage('ml').slot.incumbent!.breaker.toJSON()).toMatchObject({ options: expect.objectContaining({ resetTimeoutMs: 7000 }) });
