@@ -4,14 +4,13 @@ import { buildApp } from '../../src/api/buildApp.ts';
 import { KillSwitch } from '../../src/control/KillSwitch.ts';
 import { PlatformRecords } from '../../src/control/PlatformRecords.ts';
 import { Kernel } from '../../src/kernel/Kernel.ts';
-import { migrate } from '../../src/store/migrate.ts';
-import { PgliteDatabase } from '../../src/store/PgliteDatabase.ts';
+import { DATABASES, type DatabaseTarget } from '../helpers/databases.ts';
 import { tempDir } from '../helpers/moduleFixtures.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef0123456789';
 
 /** A kernel, an in-memory PGlite, and the API in front of them, driven with inject(). */
-export async function startApi(opts: { positions?: Record<string, number> } = {}) {
+export async function startApi(opts: { positions?: Record<string, number>; database?: DatabaseTarget } = {}) {
   const dataDir = await tempDir();
   const sent: OrderIntent[] = [];
   const positions = new Map(Object.entries(opts.positions ?? {}));
@@ -20,8 +19,7 @@ export async function startApi(opts: { positions?: Record<string, number> } = {}
     gateway: { submit: (o) => void sent.push(...o) },
     exposure: (s) => positions.get(s) ?? 0,
   });
-  const db = await PgliteDatabase.open();
-  await migrate(db);
+  const { db, drop } = await (opts.database ?? DATABASES[0]!).open();
   const records = new PlatformRecords(db);
   const killSwitch = new KillSwitch(kernel, records);
   const modulesDir = new URL('../../modules/', import.meta.url).pathname;
@@ -38,7 +36,7 @@ export async function startApi(opts: { positions?: Record<string, number> } = {}
     async close() {
       await app.close();
       await kernel.stop();
-      await db.close();
+      await drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,7 @@ import type { FlagContext } from '../../src/flags/context.ts';
 import { FlagFiles } from '../../src/flags/FlagFiles.ts';
 import { FlagStore } from '../../src/flags/FlagStore.ts';
 import { tempDir } from '../helpers/moduleFixtures.ts';
+import { DATABASES } from '../helpers/databases.ts';
 import { startApi, TOKEN } from './apiHarness.ts';
 
 let h: Awaited<ReturnType<typeof startApi>> | undefined;
@@ -36,9 +37,11 @@ const ROLLOUT = {
 };
 const PLAIN = { name: 'plain', enabled: false, strategies: [] as unknown[] };
 
-describe('feature flag API', () => {
+// Every case runs on PGlite, and on the PostgreSQL server when DATABASE_URL is set (history, locks and transactions are SQL).
+for (const database of DATABASES) {
+describe.skipIf(database.skip !== undefined)(`feature flag API on ${database.name}${database.skip ? ` (skipped: ${database.skip})` : ''}`, () => {
   it('creates, lists, reads and replaces Unleash features', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     const c = await post(BASE, { ...ROLLOUT, reason: 'launch' });
     expect(c.statusCode).toBe(201);
     expect(c.json()).toEqual({ feature: { ...ROLLOUT }, lock: null });
@@ -65,7 +68,7 @@ describe('feature flag API', () => {
   });
 
   it('enables, disables, sets the rollout percentage and edits the user whitelist', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     await post(BASE, PLAIN);
     expect((await post(`${BASE}/plain/enable`, { reason: 'go' })).json().feature.enabled).toBe(true);
     // enable/disable need no body at all
@@ -106,7 +109,7 @@ describe('feature flag API', () => {
   });
 
   it('kill switch disables and locks the flag until a reset with a reason', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     await post(BASE, ROLLOUT);
     const k = await post(`${BASE}/rollout/kill-switch`, { reason: 'bad fills' });
     expect(k.statusCode).toBe(200);
@@ -133,7 +136,7 @@ describe('feature flag API', () => {
   });
 
   it('records every change with who and why, in order', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     await post(BASE, { ...PLAIN, reason: 'new flag' });
     await post(`${BASE}/plain/enable`, { reason: 'start' });
     await post(`${BASE}/plain/percentage`, { percentage: 10 });
@@ -158,7 +161,7 @@ describe('feature flag API', () => {
   });
 
   it('answers the check route exactly as unleash-client does', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     const features = [
       ROLLOUT,
       {
@@ -231,7 +234,7 @@ describe('feature flag API', () => {
   });
 
   it('answers bad input with a coded 4xx and changes nothing', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     await post(BASE, ROLLOUT);
     const before = h.kernel.flags.current();
     const cases: [string, string, string | object, Record<string, string>, number, string][] = [
@@ -270,7 +273,7 @@ describe('feature flag API', () => {
   });
 
   it('refuses missing and wrong tokens with 401 on every mutating route and changes nothing', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     await post(BASE, ROLLOUT);
     const before = h.kernel.flags.current();
     const routes: ['POST' | 'PUT', string, object][] = [
@@ -296,7 +299,7 @@ describe('feature flag API', () => {
   });
 
   it('documents the flag routes in OpenAPI', async () => {
-    h = await startApi();
+    h = await startApi({ database });
     const spec = (await get('/docs/json')).json();
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([BASE, `${BASE}/{name}`, `${BASE}/{name}/check`, `${BASE}/{name}/history`, `${BASE}/{name}/kill-switch`, `${BASE}/{name}/kill-switch/reset`, `${BASE}/{name}/whitelist/add`]),
@@ -304,6 +307,7 @@ describe('feature flag API', () => {
     expect(spec.paths[`${BASE}/{name}/percentage`].post.requestBody.content['application/json'].schema.required).toEqual(['percentage']);
   });
 });
+}
 
 describe('feature flag API with write-back to flag files', () => {
   it('writes changes to <dir>/<name>.json, and a fresh FlagFiles.open on that dir restores them', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASES } from '../helpers/databases.ts';
 import { startApi } from './apiHarness.ts';
 
 let h: Awaited<ReturnType<typeof startApi>> | undefined;
@@ -10,9 +11,11 @@ afterEach(async () => {
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   h!.app.inject({ method: 'POST', url, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 
-describe('kill switch API', () => {
-  it('halts, persists before answering, and only an explicit reset with a reason resumes', async () => {
-    h = await startApi();
+// The persistence-bearing routes run on both databases: PGlite always, the PostgreSQL server when DATABASE_URL is set.
+for (const database of DATABASES) {
+  describe.skipIf(database.skip !== undefined)(`kill switch persistence on ${database.name}${database.skip ? ` (skipped: ${database.skip})` : ''}`, () => {
+    it('halts, persists before answering, and only an explicit reset with a reason resumes', async () => {
+      h = await startApi({ database });
     const r = await post('/api/kill-switch', { mode: 'halt', reason: 'exchange outage' }, h.auth);
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ mode: 'HALTED', reason: 'exchange outage', actor: expect.stringMatching(/^tok-/) });
@@ -33,6 +36,10 @@ describe('kill switch API', () => {
       { from_mode: 'HALTED', to_mode: 'ACTIVE' },
     ]);
   });
+  });
+}
+
+describe('kill switch API', () => {
 
   it('flatten sends a closing market order per open position, then halts', async () => {
     h = await startApi({ positions: { AAA: 10, BBB: -4 } });
