@@ -14,9 +14,9 @@
  * by the same seeded sequence for both sides of each comparison, so even random stickiness
  * must agree.
  */
-import { once } from 'node:events';
+import { offlineUnleash } from '../../tests/helpers/offlineUnleash.ts';
 import { isDeepStrictEqual } from 'node:util';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import type { Unleash } from 'unleash-client';
 import type { FlagContext } from '../../src/flags/context.ts';
 import { FlagSnapshot } from '../../src/flags/FlagSnapshot.ts';
 import { emit, log, quick } from '../lib/suite.ts';
@@ -59,20 +59,8 @@ const features = [
   },
 ];
 
-async function startUnleash(): Promise<Unleash> {
-  const unleash = new Unleash({
-    url: 'http://127.0.0.1:1/',
-    appName: 'helios-bench',
-    disableMetrics: true,
-    refreshInterval: 0,
-    bootstrap: { data: features as never },
-    storageProvider: new InMemStorageProvider(),
-    skipInstanceCountWarning: true,
-  });
-  unleash.on('error', () => {});
-  unleash.on('warn', () => {});
-  await once(unleash, 'ready');
-  return unleash;
+function startUnleash(): Promise<Unleash> {
+  return offlineUnleash(features, 'helios-bench');
 }
 
 interface Cost {

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
+import { offlineUnleash } from '../helpers/offlineUnleash.ts';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/buildApp.ts';
 import type { FlagContext } from '../../src/flags/context.ts';
@@ -180,19 +179,8 @@ describe.skipIf(database.skip !== undefined)(`feature flag API on ${database.nam
       },
     ];
     for (const f of features) expect((await post(BASE, f)).statusCode).toBe(201);
-    const unleash = new Unleash({
-      url: 'http://127.0.0.1:1/',
-      appName: 'helios-test',
-      disableMetrics: true,
-      refreshInterval: 0,
-      bootstrap: { data: features as never },
-      storageProvider: new InMemStorageProvider(),
-      skipInstanceCountWarning: true,
-    });
-    unleash.on('error', () => {});
-    unleash.on('warn', () => {});
+    const unleash = await offlineUnleash(features, 'helios-test');
     try {
-      await once(unleash, 'ready');
       let on = 0;
       for (let i = 0; i < 200; i++) {
         const r = await get(`${BASE}/rollout/check?userId=user-${i}&appName=helios-test&environment=default`);

@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import { offlineUnleash } from '../helpers/offlineUnleash.ts';
 import { describe, expect, it } from 'vitest';
 import type { FlagContext } from '../../src/flags/context.ts';
 import { FlagSnapshot } from '../../src/flags/FlagSnapshot.ts';
@@ -27,19 +26,8 @@ describe('the public Unleash class, offline', () => {
         strategies: [{ name: 'default', parameters: {}, constraints: [{ contextName: 'environment', operator: 'IN', values: ['default'] }] }],
       },
     ];
-    const unleash = new Unleash({
-      url: 'http://127.0.0.1:1/',
-      appName: 'helios-test',
-      disableMetrics: true,
-      refreshInterval: 0,
-      bootstrap: { data: features as never },
-      storageProvider: new InMemStorageProvider(),
-      skipInstanceCountWarning: true,
-    });
-    unleash.on('error', () => {});
-    unleash.on('warn', () => {});
+    const unleash = await offlineUnleash(features, 'helios-test');
     try {
-      await once(unleash, 'ready');
       const snapshot = FlagSnapshot.compile(features);
       for (let i = 0; i < 300; i++) {
         const ctx: FlagContext = { userId: `user-${i}` };
