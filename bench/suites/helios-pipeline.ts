@@ -44,7 +44,7 @@ type Isolation = 'inline' | 'worker';
 
 const N_PER_ROUND = quick ? 200_000 : 400_000;
 const ROUNDS = quick ? 5 : 7;
-const WARMUP = quick ? 4 : 3;
+const WARMUP = quick ? 3 : 3;
 const INGEST_BATCH = 512;
 const MODULES = fileURLToPath(new URL('../modules/', import.meta.url));
 const T0 = 1_700_000_000_000;

@@ -171,7 +171,6 @@ log(`lost ${lost}, duplicated ${duplicated}; steady latency median ${steady.toFi
 log(`rollbacks ${rollbacks.length}: p99 ${percentile(rollbacks, 99).toFixed(3)} ms; RSS ${rssStart.toFixed(1)} -> (${WARMUP_SWAPS} warm-up swaps) ${rssBefore.toFixed(1)} -> ${rssAfter.toFixed(1)} MB; event latency p99 over the whole swap phase ${tailP99.toFixed(2)} ms`);
 await kernel.stop();
 await rm(dataDir, { recursive: true, force: true });
-void quick; // 200 swaps in both modes: the target is about the count.
 emit({
   'swap.count': promoted,
   'swap.events': maxSeq,

@@ -19,7 +19,7 @@ import { emit, log, quick } from '../lib/suite.ts';
 import { median, nowNs, round } from '../lib/time.ts';
 
 const BATCH = 512;
-const ROUNDS = quick ? 5 : 9;
+const ROUNDS = quick ? 3 : 9;
 const ROUND_MS = quick ? 120 : 400;
 const WARMUP_MS = quick ? 200 : 600;
 
