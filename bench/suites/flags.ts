@@ -14,6 +14,8 @@
  * by the same seeded sequence for both sides of each comparison, so even random stickiness
  * must agree.
  */
+import { seededRandom } from '../../src/util/seededRandom.ts';
+import { seeded } from '../../tests/flags/oracle.ts';
 import { offlineUnleash } from '../../tests/helpers/offlineUnleash.ts';
 import { isDeepStrictEqual } from 'node:util';
 import type { Unleash } from 'unleash-client';
@@ -98,17 +100,6 @@ function nsPerCall(checks: readonly ((ctx: FlagContext) => boolean)[], contexts:
   return checks.map((_, k) => ({ ns: median(cpu[k]!), wallNs: median(wall[k]!), hits: hits[k]! }));
 }
 
-/** Deterministic PRNG so the agreement set is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomContext(rnd: () => number): FlagContext {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const ctx: FlagContext = { properties: { tier: pick(['gold', 'silver', 'bronze', '']), symbol: pick(['AAPL', 'MSFT', 'BTC', '']) } };
@@ -118,19 +109,9 @@ function randomContext(rnd: () => number): FlagContext {
   return ctx;
 }
 
-/** Run `fn` with Math.random replaced by a sequence from `seed`, so both sides draw the same numbers. */
-function seeded<T>(seed: number, fn: () => T): T {
-  const original = Math.random;
-  Math.random = mulberry32(seed);
-  try {
-    return fn();
-  } finally {
-    Math.random = original;
-  }
-}
-
 function agreement(unleash: Unleash, snapshot: FlagSnapshot): number {
-  const rnd = mulberry32(20250601);
+  // Seeded, so the agreement set is the same on every run.
+  const rnd = seededRandom(20250601);
   let agree = 0;
   for (let i = 0; i < AGREEMENT_CONTEXTS; i++) {
     const ctx = randomContext(rnd);

@@ -166,6 +166,7 @@ export class ControlPlane {
 
   static async #restore(kernel: Kernel, r: Awaited<ReturnType<PlatformRecords['restore']>>, log: SandboxLogger): Promise<ControlPlane['restoredReport']> {
     const skipped: string[] = [];
+    let adopted = 0;
     for (const v of r.versions) {
       // Re-admit only what is still in the store byte for byte: an artifact is its hash.
       const ok = await stat(v.path).then(() => true, () => false);
@@ -174,6 +175,7 @@ export class ControlPlane {
         continue;
       }
       kernel.registry.adopt(v);
+      adopted++;
     }
     for (const t of r.tests) kernel.swaps.adoptTestResult(t);
     if (r.trading !== undefined && r.trading.mode !== 'ACTIVE') kernel.trading.tighten(r.trading.mode, r.trading.reason, r.trading.actor);
@@ -189,7 +191,7 @@ export class ControlPlane {
       }
     }
     for (const s of skipped) log.log('warn', `restore: ${s}`);
-    return { versions: r.versions.length - skipped.filter((s) => s.includes('artifact')).length, tests: r.tests.length, deployed, trading: kernel.trading.mode, skipped };
+    return { versions: adopted, tests: r.tests.length, deployed, trading: kernel.trading.mode, skipped };
   }
 }
 

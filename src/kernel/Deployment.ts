@@ -181,13 +181,12 @@ export class Deployment {
         issues: bad.issues,
       });
     }
+    // Valid items that failed the one-pass check: out of input order (allowed) or carrying a stranger's seq (not).
     const items = out as Envelope[];
-    if (!seqsFollowInputs(inputs, items)) {
-      const known = new Set(inputs.map((i) => i.seq));
-      const stray = items.find((o) => !known.has(o.seq));
-      if (stray !== undefined) {
-        throw new HeliosError('HELIOS_E_OUTPUT_INVALID', `${this.key} emitted seq ${stray.seq}, which was not in its input batch`, { seq: stray.seq });
-      }
+    const known = new Set(inputs.map((i) => i.seq));
+    const stray = items.find((o) => !known.has(o.seq));
+    if (stray !== undefined) {
+      throw new HeliosError('HELIOS_E_OUTPUT_INVALID', `${this.key} emitted seq ${stray.seq}, which was not in its input batch`, { seq: stray.seq });
     }
     return items;
   }
@@ -204,17 +203,6 @@ function outputsOk(check: Check, inputs: readonly Envelope[], outputs: readonly 
     const o = outputs[i]!;
     if (!check(o)) return false;
     const s = o.seq;
-    while (j < inputs.length && inputs[j]!.seq !== s) j++;
-    if (j === inputs.length) return false;
-  }
-  return true;
-}
-
-/** Fast path: outputs in input order (the common map-like module) need no Set. */
-function seqsFollowInputs(inputs: readonly Envelope[], outputs: readonly Envelope[]): boolean {
-  let j = 0;
-  for (let i = 0; i < outputs.length; i++) {
-    const s = outputs[i]!.seq;
     while (j < inputs.length && inputs[j]!.seq !== s) j++;
     if (j === inputs.length) return false;
   }

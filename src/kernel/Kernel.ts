@@ -62,6 +62,8 @@ export class Kernel {
   readonly #taps = new Map<Tier, TapFn[]>();
   readonly #opts: KernelOptions;
   readonly #gate: OrderGate;
+  /** Signed position per symbol: the caller's book, or what this kernel has sent. */
+  readonly #exposure: (symbol: string) => number;
   /** Signed quantity sent per symbol; a holder per symbol, so an order costs one lookup. */
   readonly #sent = new Map<string, { qty: number }>();
   readonly orders = { sent: 0, denied: 0 };
@@ -79,7 +81,8 @@ export class Kernel {
     this.flags = opts.flags ?? new FlagStore();
     this.audit = new AuditLog(seq);
     this.trading = new TradingState({ seq });
-    this.#gate = new OrderGate(this.trading, opts.exposure ?? ((s) => this.#sent.get(s)?.qty ?? 0));
+    this.#exposure = opts.exposure ?? ((s) => this.#sent.get(s)?.qty ?? 0);
+    this.#gate = new OrderGate(this.trading, this.#exposure);
     this.trading.onChange((t) => {
       this.audit.record({ action: 'trading', actor: t.actor, detail: { from: t.from, to: t.to, reason: t.reason } });
       if (t.to === 'HALTED') void opts.gateway?.cancelAll?.();
@@ -145,10 +148,9 @@ export class Kernel {
    */
   flattenOrders(): OrderIntent[] {
     const seq = this.sequencer.next;
-    const exposure = this.#opts.exposure ?? ((s: string) => this.#sent.get(s)?.qty ?? 0);
     const out: OrderIntent[] = [];
     for (const symbol of this.#sent.keys()) {
-      const q = exposure(symbol);
+      const q = this.#exposure(symbol);
       if (q === 0) continue;
       out.push({ seq, symbol, ts: Date.now(), clientOrderId: `flatten-${seq}-${symbol}`, side: q > 0 ? 'sell' : 'buy', quantity: Math.abs(q), type: 'market' });
     }
