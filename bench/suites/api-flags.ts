@@ -23,7 +23,7 @@ import { arg, emit, log, quick } from '../lib/suite.ts';
 
 const CONCURRENCY = Number(arg('concurrency') ?? 64);
 const WARMUP_MS = quick ? 300 : 2_000;
-const DURATION_MS = quick ? 1_500 : 10_000;
+const DURATION_MS = quick ? 1_000 : 10_000;
 const USERS = 10_000;
 const FLAG = 'bench.api.rollout37';
 const TOKEN = 'bench-token-0123456789abcdef0123456789';

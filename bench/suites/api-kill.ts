@@ -10,7 +10,7 @@ import { backgroundReads, httpClient, startLoadedApi } from '../lib/apiLoad.ts';
 import { arg, emit, log, quick } from '../lib/suite.ts';
 import { median, percentile, round } from '../lib/time.ts';
 
-const CYCLES = quick ? 80 : 1_000;
+const CYCLES = quick ? 60 : 1_000;
 const WARMUP = quick ? 10 : 50;
 const CLIENTS = 32;
 const MAX_MS = quick ? 40_000 : 180_000;

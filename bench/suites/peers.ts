@@ -38,9 +38,9 @@ import {
   type EpsResult,
 } from '../lib/pipeline.ts';
 
-/** Timed events per peer (full: 1e6 each; quick: 2e5 raw, 5e4 for the ~10-40x slower peers). */
+/** Timed events per peer (full: 1e6 each; quick: 2e5 raw, 1e5 for the ~10-40x slower peers). */
 const N = quick ? 200_000 : 1_000_000;
-const N_GUARDED = quick ? 50_000 : 1_000_000;
+const N_GUARDED = quick ? 100_000 : 1_000_000;
 /** Warm-up events before timing: 10 % of the timed count. */
 const warmupFor = (n: number): number => n / 10;
 const ROUNDS = 5;
