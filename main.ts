@@ -1,77 +1,61 @@
 /**
- * Helios main job on embedded defaults: registers and tests every module in
- * modules/, loads one version per tier, and runs a seeded synthetic market
- * feed through the seven tiers into a paper gateway, printing a summary line
- * every few seconds. Ctrl-C stops the feed, drains, and exits.
+ * Helios main job on embedded defaults (PGlite, flag files, no external
+ * server): registers and tests every module in modules/, loads each tier's
+ * default version (or the versions the last run left deployed), and runs a
+ * paper-trading session: a market feed through the seven tiers into the
+ * paper broker, with the API and /docs listening. Prints a summary line every
+ * few seconds; Ctrl-C stops the feed, drains in-flight batches, persists and
+ * exits.
  */
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { TIERS, type Envelope } from './src/contracts/tiers.ts';
-import { ControlPlane } from './src/control/ControlPlane.ts';
-import { SyntheticFeed } from './src/feed/SyntheticFeed.ts';
-import { InstantFillGateway } from './src/paper/InstantFillGateway.ts';
+import { resolve } from 'node:path';
+import { TIERS } from './src/contracts/tiers.ts';
 import { readConfig } from './src/config.ts';
+import { CsvBarFeed } from './src/feed/CsvBarFeed.ts';
+import { SyntheticFeed } from './src/feed/SyntheticFeed.ts';
+import { WebSocketFeed } from './src/feed/WebSocketFeed.ts';
+import { llmConfigFromEnv } from './src/llm/index.ts';
+import { runPaced, type EventSource } from './src/session/pacedFeed.ts';
+import { TradingSession } from './src/session/TradingSession.ts';
 
 const cfg = readConfig(process.env);
-const gateway = new InstantFillGateway();
-const cp = await ControlPlane.start({
+const llm = llmConfigFromEnv(process.env);
+const session = await TradingSession.start({
   dataDir: cfg.dataDir,
   databaseUrl: cfg.databaseUrl,
   flagsDir: cfg.flagsDir,
   modulesDir: resolve('modules'),
   apiToken: cfg.apiToken,
   listen: { host: cfg.host, port: cfg.port },
-  kernel: { gateway, exposure: (s) => gateway.exposure(s) },
+  capital: cfg.capital,
+  llm,
   logger: { log: (level, msg, data) => level !== 'debug' && console.log(`[${level}] ${msg}`, data ?? '') },
 });
-const kernel = cp.kernel;
-console.log(`API ${cp.address} | OpenAPI ${cp.address}/docs | token ${cp.token.path ?? 'from HELIOS_API_TOKEN'} | database ${cp.db.kind}`);
-if (cp.restoredReport.deployed.length > 0) console.log(`restored ${cp.restoredReport.deployed.length} deployed versions; trading ${cp.restoredReport.trading}`);
-
-const modulesDir = resolve('modules');
-for (const tier of TIERS) {
-  const names = (await readdir(join(modulesDir, tier)).catch(() => [])).sort();
-  let loaded = false;
-  for (const name of names) {
-    const v = await cp.register(join(modulesDir, tier, name), 'main');
-    if (kernel.stage(tier).slot.incumbent !== undefined) {
-      loaded = true; // restored from the last run
-      continue;
-    }
-    const r = await cp.test(v.key, 'main');
-    if (!r.passed) {
-      console.error(`${v.key}: harness failed`, r.cases.flatMap((c) => c.failures));
-      continue;
-    }
-    if (!loaded) {
-      await kernel.swaps.load(v.key, 'main');
-      loaded = true;
-      console.log(`${tier.padEnd(10)} ${v.key} (${v.manifest.isolation}, sha256 ${v.sha256.slice(0, 12)})`);
-    }
-  }
-  if (!loaded) console.log(`${tier.padEnd(10)} (no module: running on its fail-safe)`);
-}
-
-const feed = new SyntheticFeed({ symbols: cfg.symbols, seed: cfg.seed, start: Date.UTC(2026, 0, 5, 14, 30) });
-kernel.tap('ingestion', (items: readonly Envelope[]) => {
-  for (const e of items as unknown as { symbol: string; price: number }[]) gateway.mark(e.symbol, e.price);
-});
+const { cp, kernel, book } = session;
+console.log(`API ${cp.address} | OpenAPI ${cp.address}/docs | token ${cp.token.path ?? 'from HELIOS_API_TOKEN'} | database ${cp.db.kind} | llm ${llm.provider}`);
+for (const t of session.deployed.tiers) console.log(`${t.tier.padEnd(10)} ${t.key ?? '(no module: running on its fail-safe)'}${t.from === 'restored' ? ' (restored from the last run)' : ''}`);
+for (const f of session.deployed.failedTests) console.error(`${f.key}: harness failed`, f.failures);
+const open = book.openOrders().length;
+if (book.positions().length > 0 || open > 0) console.log(`book restored: ${book.positions().length} positions, ${open} working orders; trading ${kernel.trading.mode}`);
 
 let running = true;
 let events = 0;
-const started = performance.now();
-const feeding = (async () => {
-  const tickMs = 10;
-  while (running) {
-    const due = Math.floor(((performance.now() - started) / 1000) * cfg.rate) - events;
-    if (due > 0) {
-      const w = kernel.ingest(feed.next(due));
-      events += due;
-      if (w !== undefined) await w;
-    }
-    await new Promise((r) => setTimeout(r, tickMs));
-  }
-})();
+let feeding: Promise<unknown>;
+let wsFeed: WebSocketFeed | undefined;
+if (cfg.feed === 'ws') {
+  wsFeed = new WebSocketFeed({ url: cfg.feedUrl!, onEvents: (evs) => void session.ingest(evs), log: (m) => console.log(`[feed] ${m}`) });
+  wsFeed.start();
+  feeding = Promise.resolve();
+} else {
+  // Event time continues from where the book last saw the market, so a restarted session never goes back in time.
+  const start = Math.max(Date.UTC(2026, 0, 5, 14, 30), book.snapshot().asOf + cfg.eventMs);
+  const source: EventSource =
+    cfg.feed === 'csv'
+      ? await CsvBarFeed.fromFile(cfg.csv, {})
+      : new SyntheticFeed({ symbols: cfg.symbols, seed: cfg.seed + Math.floor(start / 1000), start, eventMs: cfg.eventMs });
+  feeding = runPaced(source, (e) => session.ingest(e), cfg.rate, () => running, (n) => (events += n)).then((how) => {
+    if (how === 'exhausted') console.log('feed exhausted; Ctrl-C to stop (the API stays up)');
+  });
+}
 
 let lastEvents = 0;
 let lastAt = performance.now();
@@ -80,7 +64,13 @@ function summary(): string {
   const eps = ((events - lastEvents) * 1000) / (now - lastAt);
   lastEvents = events;
   lastAt = now;
-  return `events/s ${Math.round(eps)} | events ${events} | orders ${kernel.orders.sent} (denied ${kernel.orders.denied}) | open positions ${gateway.openPositions()} | P&L ${gateway.pnl().toFixed(2)} | trading ${kernel.trading.mode}`;
+  const a = book.snapshot();
+  const openPositions = Object.values(a.positions).filter((p) => p.quantity !== 0).length;
+  return (
+    `events/s ${Math.round(eps)} | events ${events} | open positions ${openPositions} | P&L ${(a.equity - cfg.capital).toFixed(2)} ` +
+    `(day ${a.dailyPnl.toFixed(2)}, fees ${a.fees.toFixed(2)}) | orders ${kernel.orders.sent} sent, ${kernel.orders.denied} denied | ` +
+    `quarantined ${session.quarantine.total} | trading ${kernel.trading.mode}`
+  );
 }
 const ticker = setInterval(() => console.log(summary()), cfg.summaryMs);
 
@@ -89,14 +79,18 @@ async function shutdown(reason: string): Promise<void> {
   running = false;
   clearInterval(ticker);
   console.log(`stopping (${reason}): feed stopped, draining in-flight batches...`);
+  wsFeed?.stop();
   await feeding;
-  await cp.stop();
+  await session.stop();
   console.log(summary());
-  const bad = TIERS.map((t) => kernel.stage(t).ledger).reduce((n, l) => n + l.regressions + l.inFlight, 0);
-  console.log(`sequence check: ${kernel.entry.missing} gaps, ${kernel.entry.duplicates} duplicates at entry, ${bad} regressions or stranded items across tiers`);
+  const status = kernel.status() as Record<string, { sequenceGaps: number; sequenceDuplicates: number; ledger: { inFlight: number } }>;
+  const gaps = TIERS.reduce((n, t) => n + status[t]!.sequenceGaps, 0);
+  const dups = TIERS.reduce((n, t) => n + status[t]!.sequenceDuplicates, 0);
+  const stranded = TIERS.reduce((n, t) => n + status[t]!.ledger.inFlight, 0);
+  console.log(`sequence check: ${gaps} gaps, ${dups} duplicates, ${stranded} stranded items across tiers`);
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 if (cfg.durationS > 0) setTimeout(() => void shutdown(`HELIOS_DURATION_S=${cfg.durationS}`), cfg.durationS * 1000);
-console.log(`Helios running: ${cfg.symbols} instruments at ${cfg.rate} events/s, data in ${cfg.dataDir}. Ctrl-C to stop.`);
+console.log(`Helios running: ${cfg.feed} feed${cfg.feed === 'synthetic' ? `, ${cfg.symbols} instruments` : ''} at ${cfg.rate} events/s, data in ${cfg.dataDir}. Ctrl-C to stop.`);

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { targets, type Target } from './targets.ts';
 
 /** Suites run first, in this order; any other bench/suites/*.ts follow, sorted. */
-const ORDER = ['peers', 'helios-pipeline', 'swap', 'flags', 'breaker'];
+const ORDER = ['peers', 'helios-pipeline', 'swap', 'flags', 'breaker', 'paper'];
 /** Figures from this suite with no target print as "peer". */
 const PEER_SUITE = 'peers';
 /** `npm run bench -- --quick` must finish within this budget; the runner warns beyond it. */

@@ -40,6 +40,14 @@ export const targets: Readonly<Record<string, Target>> = {
   // Breakers (bench/suites/breaker.ts).
   'breaker.burst_executed': { max: 100 },
 
+  // The real seven tiers in a paper session (bench/suites/paper.ts).
+  'pipeline.paper_eps': { min: 100_000, note: '50 instruments, seven real tiers in workers, every guard on' },
+  'pipeline.tick_to_order_p99_ms': { max: 5, note: 'market event in to its order leaving execution, at 10,000 events/s' },
+  'kill.halt_ms': { max: 5, note: 'p99, kill-switch call to HALTED and persisted, under 10,000 events/s' },
+  'kill.orders_after_halt': { max: 0 },
+  'swap.live_events_lost': { max: 0, note: '50 swaps of real tiers during a running session' },
+  'swap.live_events_duplicated': { max: 0 },
+
   // Kill switch under API and pipeline load (bench/suites/api-kill.ts).
   'api.kill_switch_p99_ms': { max: 50 },
 };

@@ -16,6 +16,11 @@ const EnvSchema = z.object({
   DATABASE_URL: z.union([z.literal(''), z.string().url()]).optional(),
   HELIOS_API_TOKEN: z.string().min(16).optional(),
   HELIOS_FLAGS_DIR: z.string().min(1).default('./flags'),
+  HELIOS_FEED: z.enum(['synthetic', 'csv', 'ws']).default('synthetic'),
+  HELIOS_FEED_URL: z.string().url().optional(),
+  HELIOS_CSV: z.string().min(1).default('./data/sp500-2000.csv'),
+  HELIOS_EVENT_MS: z.coerce.number().int().positive().max(86_400_000).default(1_000),
+  HELIOS_CAPITAL: z.coerce.number().positive().max(1e12).default(1_000_000),
 });
 
 export interface Config {
@@ -30,6 +35,14 @@ export interface Config {
   databaseUrl: string | undefined;
   apiToken: string | undefined;
   flagsDir: string;
+  /** Where market data comes from: the seeded synthetic feed, a CSV of bars replayed at HELIOS_RATE, or a WebSocket. */
+  feed: 'synthetic' | 'csv' | 'ws';
+  feedUrl: string | undefined;
+  csv: string;
+  /** Event time between one instrument's consecutive synthetic events. */
+  eventMs: number;
+  /** Starting cash of the paper account. */
+  capital: number;
 }
 
 export function readConfig(env: Record<string, string | undefined>): Config {
@@ -38,6 +51,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     throw new HeliosError('HELIOS_E_INPUT_INVALID', `configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = r.data;
+  if (e.HELIOS_FEED === 'ws' && e.HELIOS_FEED_URL === undefined) throw new HeliosError('HELIOS_E_INPUT_INVALID', 'configuration: HELIOS_FEED=ws needs HELIOS_FEED_URL');
   return {
     dataDir: resolve(e.HELIOS_DATA_DIR),
     rate: e.HELIOS_RATE,
@@ -50,5 +64,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL === '' ? undefined : e.DATABASE_URL,
     apiToken: e.HELIOS_API_TOKEN,
     flagsDir: resolve(e.HELIOS_FLAGS_DIR),
+    feed: e.HELIOS_FEED,
+    feedUrl: e.HELIOS_FEED_URL,
+    csv: resolve(e.HELIOS_CSV),
+    eventMs: e.HELIOS_EVENT_MS,
+    capital: e.HELIOS_CAPITAL,
   };
 }

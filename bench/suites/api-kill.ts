@@ -4,7 +4,7 @@
  * sending status / health / kill-switch reads; meanwhile POST /api/kill-switch
  * halt, then reset, repeated. Bounded in count and time, loopback only.
  * Usage: node bench/suites/api-kill.ts [--quick] [--isolation inline|worker]
- * Last stdout line: { "api.kill_switch_p99_ms", "api.background_rps", "kill.halt_ms", ... }.
+ * Last stdout line: { "api.kill_switch_p99_ms", "api.background_rps", "api.kill_effect_ms", ... }.
  */
 import { backgroundReads, httpClient, startLoadedApi } from '../lib/apiLoad.ts';
 import { arg, emit, log, quick } from '../lib/suite.ts';
@@ -81,7 +81,7 @@ emit({
   'api.kill_switch_p50_ms': round(median(haltMs), 3),
   'api.kill_reset_p99_ms': round(percentile(resetMs, 99), 3),
   'api.background_rps': round(readsDone / seconds, 0),
-  'kill.halt_ms': round(median(effectMs), 3),
+  'api.kill_effect_ms': round(median(effectMs), 3),
   'kill.cycles': cycles,
   'kill.orders_after_halt': lateOrders,
 });

@@ -3,6 +3,7 @@ import type { FlagFiles } from '../flags/FlagFiles.ts';
 import type { PlatformRecords } from '../control/PlatformRecords.ts';
 import type { Kernel } from '../kernel/Kernel.ts';
 import type { Database } from '../store/Database.ts';
+import type { TradingBook } from '../trading/TradingBook.ts';
 
 /** What the routes may use: the kernel and the control services around it, nothing global. */
 export interface ApiContext {
@@ -16,4 +17,6 @@ export interface ApiContext {
   modulesDir: string;
   startedAt: number;
   version: string;
+  /** Positions, orders and fills; undefined when this kernel runs without one (the trading routes answer 503). */
+  book?: TradingBook;
 }

@@ -46,6 +46,25 @@ export const RawMarketEvent = z.object({
   volume: z.number().optional(),
 });
 
+/**
+ * One finished OHLCV bar. Ingestion builds them per configured timeframe
+ * (`1m`, `5m`, `15m`, ... or `1d`) and attaches each to the first event of a
+ * later bucket, which is the event that proves the bar closed: so a candle
+ * travels with the seq of the event that closed it and needs no seq of its own.
+ */
+export const Candle = z.object({
+  tf: z.string().regex(/^[0-9]+[smhd]$/),
+  /** Bucket start, epoch ms. */
+  start: z.number().finite(),
+  open: z.number().finite().positive(),
+  high: z.number().finite().positive(),
+  low: z.number().finite().positive(),
+  close: z.number().finite().positive(),
+  volume: z.number().finite().nonnegative(),
+  /** Events aggregated into the bar. */
+  count: z.number().int().nonnegative(),
+});
+
 /** A validated market event: ingestion guarantees a positive price and uncrossed quotes. */
 export const MarketEvent = z.object({
   ...envelope,
@@ -59,11 +78,19 @@ export const MarketEvent = z.object({
   low: positive.optional(),
   close: positive.optional(),
   volume: nonNegative.optional(),
+  /** Bars this event closed, oldest timeframe first; absent on most events. */
+  candles: z.array(Candle).max(16).optional(),
 });
 
+/**
+ * Features keyed `<timeframe>.<name>` (e.g. `1m.rsi14`, `15m.atr14`). `tf` is
+ * the timeframe whose bar close produced the vector: the period whose next
+ * return ml predicts.
+ */
 export const FeatureVector = z.object({
   ...envelope,
   price: positive,
+  tf: z.string().regex(/^[0-9]+[smhd]$/).optional(),
   features: z.record(z.string(), z.number().finite()),
 });
 
@@ -84,6 +111,10 @@ export const RiskDecision = z.object({
   quantity: nonNegative,
   approved: z.boolean(),
   reason: z.string(),
+  /** The signal's confidence, carried so later tiers can weigh strategies and form views. */
+  confidence: z.number().min(0).max(1).optional(),
+  /** Risk's forecast of per-period return volatility (a fraction, e.g. 0.012), for sizing and views downstream. */
+  volatility: nonNegative.optional(),
 });
 
 export const Review = z.object({
@@ -94,6 +125,10 @@ export const Review = z.object({
   verdict: z.enum(['APPROVE', 'REJECT', 'MODIFY']),
   reviewer: z.string().min(1),
   rationale: z.string(),
+  /** Carried from the risk decision, so the portfolio can merge strategies by source. */
+  source: z.string().min(1).optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  volatility: nonNegative.optional(),
 });
 
 export const TargetPosition = z.object({
@@ -113,6 +148,7 @@ export const OrderIntent = z.object({
   limitPrice: positive.optional(),
 });
 
+export type Candle = z.infer<typeof Candle>;
 export type RawMarketEvent = z.infer<typeof RawMarketEvent>;
 export type MarketEvent = z.infer<typeof MarketEvent>;
 export type FeatureVector = z.infer<typeof FeatureVector>;

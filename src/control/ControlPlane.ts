@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../api/ApiContext.ts';
 import { buildApp } from '../api/buildApp.ts';
 import { loadToken } from '../api/auth.ts';
 import type { Tier } from '../contracts/tiers.ts';
@@ -22,6 +23,14 @@ export interface ControlPlaneOptions {
   dataDir: string;
   /** PostgreSQL server; undefined: PGlite under dataDir. */
   databaseUrl?: string | undefined;
+  /**
+   * An already opened, migrated database (the session opens it first, because
+   * the trading book must exist before the kernel that sends it orders).
+   * The control plane closes it on stop.
+   */
+  db?: Database;
+  /** Extra context for the API routes (the trading book). */
+  api?: Partial<Pick<ApiContext, 'book'>>;
   flagsDir: string;
   modulesDir: string;
   apiToken?: string | undefined;
@@ -85,7 +94,7 @@ export class ControlPlane {
 
   static async start(opts: ControlPlaneOptions): Promise<ControlPlane> {
     const log = opts.logger ?? { log: () => {} };
-    const db = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir });
+    const db = opts.db ?? (await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir }));
     const records = new PlatformRecords(db);
     const restored = await records.restore();
     const store = new FlagStore();
@@ -126,7 +135,7 @@ export class ControlPlane {
     const token = await loadToken(opts.dataDir, opts.apiToken);
     if (token.created) log.log('info', `API token generated and stored in ${token.path}`);
     const app = await buildApp(
-      { kernel, killSwitch, db, records, flagFiles, modulesDir: opts.modulesDir, startedAt: Date.now(), version: opts.version ?? '0.1.0' },
+      { kernel, killSwitch, db, records, flagFiles, modulesDir: opts.modulesDir, startedAt: Date.now(), version: opts.version ?? '0.1.0', ...opts.api },
       { token: token.token },
     );
     let address: string | undefined;

@@ -38,6 +38,7 @@ export const CATALOGUE = {
   HELIOS_E_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A mutating route was called without the right bearer token.' },
   HELIOS_E_PAYLOAD_TOO_LARGE: { status: 413, retryable: false, summary: 'The request body is larger than the API accepts.' },
   HELIOS_E_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, summary: 'The request body is not JSON.' },
+  HELIOS_E_LLM_PROVIDER: { status: 502, retryable: true, summary: 'The LLM provider failed (unreachable, rate-limited or a 5xx); the reviewer fell back to its rules.' },
   HELIOS_E_INTERNAL: { status: 500, retryable: true, summary: 'A fault inside Helios (never bad input); logged with its cause.' },
   HELIOS_E_KERNEL_STOPPED: { status: 503, retryable: false, summary: 'The kernel is stopped.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;

@@ -36,6 +36,26 @@ export interface EncodedBatch {
   readonly extra: readonly (readonly unknown[])[];
 }
 
+/**
+ * A batch of a few shapes (market data mixes trades and quotes; a candle
+ * close adds a field): each shape group encoded as above, plus which group
+ * each item came from, so the order is kept exactly.
+ */
+export interface MixedBatch {
+  readonly codec: 2;
+  readonly n: number;
+  /** Group index of item i. */
+  readonly groups: Uint8Array<ArrayBuffer>;
+  readonly parts: readonly EncodedBatch[];
+}
+
+export type WireBatch = EncodedBatch | MixedBatch;
+
+/** Buffers to transfer with a batch. */
+export function transferables(b: WireBatch): ArrayBuffer[] {
+  return b.codec === 1 ? [b.nums.buffer] : [b.groups.buffer, ...b.parts.map((p) => p.nums.buffer)];
+}
+
 type Field = [key: string, type: 'n' | 's' | 'b' | 'x' | Field[]];
 type Encoder = (items: readonly unknown[], n: number, scratch: ArrayBuffer | undefined) => EncodedBatch | undefined;
 type Decoder = (n: number, nums: Float64Array<ArrayBuffer>, dict: readonly string[], extra: readonly (readonly unknown[])[]) => unknown[];
@@ -48,6 +68,8 @@ const MAX_FIELDS = 64;
 const MAX_DEPTH = 3;
 /** Shapes are compiled once each; a module that emits ever-new shapes falls back to cloning. */
 const MAX_SHAPES = 256;
+/** Shape groups in one mixed batch; more and the batch is cloned. */
+const MAX_GROUPS = 6;
 
 const encoders = new Map<string, Encoder>();
 const decoders = new Map<string, Decoder>();
@@ -60,10 +82,14 @@ const OBJECT_PROTO = Object.prototype;
  * the encoding), else on a new buffer; either way the caller may transfer
  * `nums.buffer`, which then belongs to the receiver.
  */
-export function encodeBatch(items: unknown, scratch?: ArrayBuffer): EncodedBatch | undefined {
+export function encodeBatch(items: unknown, scratch?: ArrayBuffer): WireBatch | undefined {
   if (!Array.isArray(items)) return undefined;
   const n = items.length;
   if (n < MIN_ITEMS) return undefined;
+  return encodeSingle(items, n, scratch) ?? encodeMixed(items, n);
+}
+
+function encodeSingle(items: readonly unknown[], n: number, scratch: ArrayBuffer | undefined): EncodedBatch | undefined {
   const id = shapeId(items[0], 0, { fields: 0 });
   if (id === undefined) return undefined;
   let enc = encoders.get(id);
@@ -75,8 +101,64 @@ export function encodeBatch(items: unknown, scratch?: ArrayBuffer): EncodedBatch
   return enc(items, n, scratch);
 }
 
+/**
+ * Groups items by their number of own keys, a cheap stand-in for their shape,
+ * and encodes each group with the single-shape encoder, which checks every
+ * item against its group's first: two shapes with the same key count make
+ * that check fail and the whole batch is cloned, so grouping can only cost
+ * speed, never correctness.
+ */
+function encodeMixed(items: readonly unknown[], n: number): MixedBatch | undefined {
+  const groups = new Uint8Array(n);
+  const keyCounts: number[] = [];
+  const members: unknown[][] = [];
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    if (typeof it !== 'object' || it === null) return undefined;
+    const k = Object.keys(it).length;
+    let g = keyCounts.indexOf(k);
+    if (g < 0) {
+      if (keyCounts.length >= MAX_GROUPS) return undefined;
+      g = keyCounts.push(k) - 1;
+      members.push([]);
+    }
+    groups[i] = g;
+    members[g]!.push(it);
+  }
+  if (members.length < 2) return undefined;
+  const parts: EncodedBatch[] = [];
+  for (const m of members) {
+    const part = encodeSingle(m, m.length, undefined);
+    if (part === undefined) return undefined;
+    parts.push(part);
+  }
+  return { codec: 2, n, groups, parts };
+}
+
 /** The items `encodeBatch` was given, as structured clone would have delivered them. */
-export function decodeBatch(b: EncodedBatch): unknown[] {
+export function decodeBatch(b: WireBatch): unknown[] {
+  if (b.codec === 2) return decodeMixed(b);
+  return decodeSingle(b);
+}
+
+function decodeMixed(b: MixedBatch): unknown[] {
+  const { n, groups, parts } = b;
+  if (!Number.isInteger(n) || !(groups instanceof Uint8Array) || groups.length !== n || !Array.isArray(parts) || parts.length > MAX_GROUPS) {
+    throw new TypeError('malformed encoded batch');
+  }
+  const decoded = parts.map((p) => decodeSingle(p));
+  const next = new Array<number>(decoded.length).fill(0);
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const g = groups[i]!;
+    const part = decoded[g];
+    if (part === undefined || next[g]! >= part.length) throw new TypeError('malformed encoded batch');
+    out[i] = part[next[g]!++];
+  }
+  return out;
+}
+
+function decodeSingle(b: EncodedBatch): unknown[] {
   const { n, shape, nums, dict, extra } = b;
   // It came from another thread: check the frame before trusting its sizes.
   if (!Number.isInteger(n) || n < 0 || typeof shape !== 'string' || !(nums instanceof Float64Array) || !Array.isArray(dict) || !Array.isArray(extra)) {

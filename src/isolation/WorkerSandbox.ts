@@ -3,7 +3,7 @@ import type { Manifest } from '../contracts/manifest.ts';
 import type { Cloneable } from '../contracts/module.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 import { HeliosError } from '../errors/HeliosError.ts';
-import { decodeBatch, encodeBatch, type EncodedBatch } from './BatchCodec.ts';
+import { decodeBatch, encodeBatch, transferables, type WireBatch } from './BatchCodec.ts';
 import type { CallOp, FromWorker, ToWorker, WorkerBoot } from './protocol.ts';
 import type { Sandbox, SandboxOptions } from './Sandbox.ts';
 
@@ -149,8 +149,8 @@ export class WorkerSandbox implements Sandbox {
     if (op.op === 'handle') {
       const batch = encodeBatch(op.items, spare[spare.length - 1]);
       if (batch !== undefined) {
-        if (batch.nums.buffer === spare[spare.length - 1]) spare.pop();
-        worker.postMessage({ t: 'call', id, op: 'handle', batch, now: op.now, live: op.live } satisfies ToWorker, [batch.nums.buffer]);
+        if (batch.codec === 1 && batch.nums.buffer === spare[spare.length - 1]) spare.pop();
+        worker.postMessage({ t: 'call', id, op: 'handle', batch, now: op.now, live: op.live } satisfies ToWorker, transferables(batch));
         return;
       }
     }
@@ -304,7 +304,7 @@ export class WorkerSandbox implements Sandbox {
     this.#clearSuspect();
   }
 
-  #resolveBatch(p: Pending, batch: EncodedBatch): void {
+  #resolveBatch(p: Pending, batch: WireBatch): void {
     let items: unknown[];
     try {
       items = decodeBatch(batch);
@@ -313,7 +313,7 @@ export class WorkerSandbox implements Sandbox {
       return;
     }
     // The decoded items hold nothing of the buffer: the next batch can be written into it.
-    if (spare.length < MAX_SPARE_BUFFERS) spare.push(batch.nums.buffer);
+    if (batch.codec === 1 && spare.length < MAX_SPARE_BUFFERS) spare.push(batch.nums.buffer);
     p.resolve(items);
   }
 

@@ -1,7 +1,7 @@
 import type { Manifest } from '../contracts/manifest.ts';
 import type { Cloneable } from '../contracts/module.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
-import type { EncodedBatch } from './BatchCodec.ts';
+import type { WireBatch } from './BatchCodec.ts';
 
 /**
  * Messages between the kernel and a module worker. Batches cross as one message
@@ -23,7 +23,7 @@ export type CallOp =
 
 export type ToWorker =
   | ({ t: 'call'; id: number } & CallOp)
-  | { t: 'call'; id: number; op: 'handle'; batch: EncodedBatch; now: number; live: boolean }
+  | { t: 'call'; id: number; op: 'handle'; batch: WireBatch; now: number; live: boolean }
   | { t: 'effectResult'; id: number; ok: true; value: Cloneable }
   | { t: 'effectResult'; id: number; ok: false; error: WireError };
 
@@ -37,7 +37,7 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'bootError'; error: WireError }
   | { t: 'result'; id: number; ok: true; value: unknown }
-  | { t: 'result'; id: number; ok: true; batch: EncodedBatch }
+  | { t: 'result'; id: number; ok: true; batch: WireBatch }
   | { t: 'result'; id: number; ok: false; error: WireError }
   | { t: 'effect'; id: number; name: string; payload: Cloneable; live: boolean }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; data?: Record<string, unknown> };

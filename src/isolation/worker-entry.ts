@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Cloneable, ModuleInstance } from '../contracts/module.ts';
 import { HeliosError, wrapError } from '../errors/HeliosError.ts';
-import { decodeBatch, encodeBatch } from './BatchCodec.ts';
+import { decodeBatch, encodeBatch, transferables } from './BatchCodec.ts';
 import { checkInstance, loadFactory } from './loadFactory.ts';
 import { createModuleContext } from './moduleContext.ts';
 import type { FromWorker, ToWorker, WireError, WorkerBoot } from './protocol.ts';
@@ -70,7 +70,7 @@ function postResult(id: number, value: unknown, scratch: ArrayBuffer | undefined
   try {
     const batch = encodeBatch(value, scratch);
     if (batch === undefined) send({ t: 'result', id, ok: true, value });
-    else port.postMessage({ t: 'result', id, ok: true, batch } satisfies FromWorker, [batch.nums.buffer]);
+    else port.postMessage({ t: 'result', id, ok: true, batch } satisfies FromWorker, transferables(batch));
   } catch (e) {
     // Functions, symbols and the like cannot be cloned: that is a contract
     // violation by the module, reported as such rather than as a crash.
@@ -96,7 +96,7 @@ port.on('message', (msg: ToWorker) => {
     send({ t: 'result', id: msg.id, ok: false, error: toWire(e) });
     return;
   }
-  const scratch = 'batch' in msg ? msg.batch.nums.buffer : undefined;
+  const scratch = 'batch' in msg && msg.batch.codec === 1 ? msg.batch.nums.buffer : undefined;
   if (!isThenable(out)) {
     postResult(msg.id, out, scratch);
     return;

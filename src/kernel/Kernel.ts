@@ -21,7 +21,8 @@ import { Slot } from './Slot.ts';
 import { Stage, type StageOptions } from './Stage.ts';
 import { TradingState } from './TradingState.ts';
 
-export type EffectFn = (payload: Cloneable, live: boolean) => Promise<Cloneable>;
+/** A side effect; `caller` is the `name@version` that asked, for audit (e.g. who tightened trading). */
+export type EffectFn = (payload: Cloneable, live: boolean, caller: string) => Promise<Cloneable>;
 export type TapFn = (items: readonly Envelope[]) => void;
 
 export interface KernelOptions {
@@ -35,6 +36,8 @@ export interface KernelOptions {
   gateway?: OrderGateway;
   /** Signed position per symbol, for REDUCING. Defaults to what this kernel has sent. */
   exposure?: (symbol: string) => number;
+  /** Symbols that may hold a position, for flatten. Defaults to those this kernel has sent orders for. */
+  symbols?: () => Iterable<string>;
   rollbackWindowMs?: number;
   sequenceStart?: number;
   stage?: Partial<StageOptions>;
@@ -149,7 +152,7 @@ export class Kernel {
   flattenOrders(): OrderIntent[] {
     const seq = this.sequencer.next;
     const out: OrderIntent[] = [];
-    for (const symbol of this.#sent.keys()) {
+    for (const symbol of this.#opts.symbols?.() ?? this.#sent.keys()) {
       const q = this.#exposure(symbol);
       if (q === 0) continue;
       out.push({ seq, symbol, ts: Date.now(), clientOrderId: `flatten-${seq}-${symbol}`, side: q > 0 ? 'sell' : 'buy', quantity: Math.abs(q), type: 'market' });
@@ -190,10 +193,22 @@ export class Kernel {
 
   status(): Record<Tier, object> {
     const out = {} as Record<Tier, object>;
+    let upstreamEmitted: number | undefined;
     for (const t of TIERS) {
       const st = this.#stages.get(t)!;
       const slot = st.slot;
+      const live = slot.incumbent;
+      const ledger = st.ledger;
       out[t] = {
+        eventsIn: ledger.entered,
+        eventsOut: ledger.emitted,
+        // Gaps: at entry, numbers handed out that never arrived; further down,
+        // items the tier above emitted that never entered this one. Duplicates:
+        // items whose seq went backwards within their symbol. Both must stay 0.
+        sequenceGaps: upstreamEmitted === undefined ? this.entry.missing : Math.max(0, upstreamEmitted - ledger.entered),
+        sequenceDuplicates: ledger.regressions + (upstreamEmitted === undefined ? this.entry.duplicates : 0),
+        breaker: live?.breaker.state ?? null,
+        batchLatencyMs: live === undefined ? null : { p50: live.latency.toJSON().p50, p99: live.latency.toJSON().p99 },
         disabled: slot.disabled ?? null,
         ledger: st.ledger.toJSON(),
         queued: st.queued,
@@ -211,6 +226,7 @@ export class Kernel {
           lastError: d.lastError?.toJSON() ?? null,
         })),
       };
+      upstreamEmitted = ledger.emitted;
     }
     return out;
   }
@@ -230,7 +246,7 @@ export class Kernel {
       effects: async (name, payload, live) => {
         const fn = effects[name];
         if (fn === undefined) throw new HeliosError('HELIOS_E_MODULE_THREW', `no effect named ${name}`);
-        return fn(payload, live);
+        return fn(payload, live, v.key);
       },
     });
     try {

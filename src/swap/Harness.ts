@@ -7,6 +7,7 @@ import { TIER_CONTRACTS } from '../contracts/tiers.ts';
 import { HeliosError } from '../errors/HeliosError.ts';
 import { WorkerSandbox } from '../isolation/WorkerSandbox.ts';
 import type { ModuleVersion } from '../registry/ModuleVersion.ts';
+import type { Cloneable } from '../contracts/module.ts';
 
 /** A golden case, `harness/*.json` beside the module code. */
 const CaseSchema = z
@@ -16,6 +17,11 @@ const CaseSchema = z
     batches: z.array(z.array(z.unknown())).min(1),
     /** Expected output per batch; omitted means only the contract is checked. */
     expected: z.array(z.array(z.unknown())).optional(),
+    /**
+     * Canned answers to side effects by name (e.g. an `account.snapshot`), so
+     * a case can put a module in a known world; unnamed effects answer null.
+     */
+    effects: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -71,7 +77,7 @@ async function runCase(version: ModuleVersion, c: z.infer<typeof CaseSchema>): P
   const sandbox = new WorkerSandbox({
     manifest: version.manifest,
     moduleUrl: version.moduleUrl,
-    effects: async () => null,
+    effects: async (name) => structuredClone((c.effects?.[name] ?? null) as Cloneable),
     logger: { log: () => {} },
   });
   const t0 = performance.now();

@@ -22,7 +22,7 @@ export async function startApi(opts: { positions?: Record<string, number>; datab
   const { db, drop } = await (opts.database ?? DATABASES[0]!).open();
   const records = new PlatformRecords(db);
   const killSwitch = new KillSwitch(kernel, records);
-  const modulesDir = new URL('../../modules/', import.meta.url).pathname;
+  const modulesDir = new URL('../fixtures/starter-modules/', import.meta.url).pathname;
   const app = await buildApp({ kernel, killSwitch, db, records, modulesDir, flagFiles: undefined, startedAt: Date.now(), version: '0.1.0' }, { token: TOKEN, bodyLimit: 64 * 1024 });
   return {
     app,

@@ -12,7 +12,8 @@ import { PgliteDatabase } from '../../src/store/PgliteDatabase.ts';
 import { PASS_THROUGH, counterModule, marketEvents, tempDir, writeModule } from '../helpers/moduleFixtures.ts';
 
 const TOKEN = 'test-token-0123456789abcdef0123456789';
-const SHIPPED = new URL('../../modules/', import.meta.url).pathname;
+/** Small deterministic modules (the pre-issue-4 starters): fast to register and test, so route tests stay quick. */
+const SHIPPED = new URL('../fixtures/starter-modules/', import.meta.url).pathname;
 const SEVEN = ['ingestion/validate', 'features/ema', 'ml/ema-cross', 'risk/limits', 'llm/rule-based', 'portfolio/follow', 'execution/market'];
 
 /** Like apiHarness's startApi, but with the modules folder a temp copy of modules/ the test may add to. */

@@ -13,7 +13,7 @@ function run(args: string[]): Promise<{ code: number | null; out: string }> {
 
 describe('harness command', () => {
   it('passes a shipped module and exits 0', async () => {
-    const r = await run(['modules/risk/limits']);
+    const r = await run(['tests/fixtures/starter-modules/risk/limits']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/^PASS limits@1\.0\.0 \(risk, sha256 [0-9a-f]{12}\)/m);
     expect(r.out).toMatch(/^1 passed, 0 failed$/m);

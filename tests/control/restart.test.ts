@@ -6,7 +6,7 @@ import { ControlPlane } from '../../src/control/ControlPlane.ts';
 import { LEASE_BLOCK } from '../../src/control/SequenceLease.ts';
 import { marketEvents, tempDir } from '../helpers/moduleFixtures.ts';
 
-const modulesDir = new URL('../../modules/', import.meta.url).pathname;
+const modulesDir = new URL('../fixtures/starter-modules/', import.meta.url).pathname;
 const shipped: Record<string, string> = { ingestion: 'validate', features: 'ema', ml: 'ema-cross', risk: 'limits', llm: 'rule-based', portfolio: 'follow', execution: 'market' };
 
 const targets = [

@@ -1,8 +1,9 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TIERS } from '../../src/contracts/tiers.ts';
 import { ArtifactStore } from '../../src/registry/ArtifactStore.ts';
+import { discoverModules } from '../../src/registry/discoverModules.ts';
 import { ModuleRegistry } from '../../src/registry/ModuleRegistry.ts';
 import { runHarness } from '../../src/swap/Harness.ts';
 import { tempDir } from '../helpers/moduleFixtures.ts';
@@ -12,10 +13,7 @@ const store = await tempDir();
 const registry = new ModuleRegistry(new ArtifactStore(join(store, 'artifacts')));
 afterAll(() => rm(store, { recursive: true, force: true }));
 
-const folders: string[] = [];
-for (const tier of TIERS) {
-  for (const name of await readdir(join(root, tier)).catch(() => [])) folders.push(join(root, tier, name));
-}
+const folders = (await discoverModules(root)).map((m) => m.dir);
 
 describe('shipped modules', () => {
   it('cover every tier', () => {

@@ -5,6 +5,7 @@ import { flagRoutes } from './flags.ts';
 import { killSwitchRoutes } from './killSwitch.ts';
 import { moduleRoutes } from './modules.ts';
 import { systemRoutes } from './system.ts';
+import { tradingRoutes } from './trading.ts';
 
 /** Every route group, one file each; add a group here and nowhere else. */
 export const ROUTES: ((ctx: ApiContext) => FastifyPluginAsync)[] = [
@@ -13,4 +14,5 @@ export const ROUTES: ((ctx: ApiContext) => FastifyPluginAsync)[] = [
   flagRoutes,
   moduleRoutes,
   breakerRoutes,
+  tradingRoutes,
 ];

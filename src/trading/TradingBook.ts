@@ -1,0 +1,465 @@
+import type { AccountSnapshot, PositionView } from '../contracts/effects.ts';
+import type { MarketEvent, OrderIntent } from '../contracts/tiers.ts';
+import { WriteQueue } from '../control/WriteQueue.ts';
+import { HeliosError } from '../errors/HeliosError.ts';
+import type { OrderGateway } from '../kernel/OrderGate.ts';
+import type { TradingMode } from '../kernel/TradingState.ts';
+import { PaperBroker, type PaperBrokerOptions } from '../paper/PaperBroker.ts';
+import type { Fill, OrderStatus, Venue, VenueEvent } from '../paper/Venue.ts';
+import type { Database } from '../store/Database.ts';
+import { BookStore, type AccountDay, type FillRow, type OrderQuery, type OrderRow } from './BookStore.ts';
+import { applyFill } from './Position.ts';
+
+const DAY_MS = 86_400_000;
+const EPS = 1e-9;
+
+export interface TradingBookOptions {
+  /** Starting cash; used only when the database holds no account yet (the stored one wins after that). Default 1,000,000. */
+  initialCash?: number;
+  /** The kernel's trading mode, read at every submit and in every snapshot. Default: always ACTIVE. */
+  mode?: () => TradingMode;
+  /** Settings of the paper venue built when no `venue` is given. */
+  broker?: PaperBrokerOptions;
+  /** A venue to send orders to instead of a new PaperBroker. */
+  venue?: Venue;
+  /** Risk limits to show beside the account (GET /api/trading/state); the book does not enforce them. */
+  limits?: Record<string, number>;
+  /** Each fill once it is durable. */
+  onFill?: (fill: Fill) => void;
+  /** A write that failed (the database); the book keeps going with what it has committed. */
+  onError?: (e: unknown) => void;
+}
+
+export interface PositionRecord {
+  symbol: string;
+  quantity: number;
+  avgPrice: number;
+  markPrice: number;
+  unrealizedPnl: number;
+  realizedPnl: number;
+}
+
+export interface WorkingOrderView {
+  clientOrderId: string;
+  seq: number;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: 'market' | 'limit';
+  quantity: number;
+  limitPrice: number | null;
+  filledQuantity: number;
+  ts: number;
+  /** False while its row is being written: it has not reached the venue yet. */
+  atVenue: boolean;
+}
+
+interface SymbolState {
+  quantity: number;
+  avgPrice: number;
+  realizedPnl: number;
+  /** Last price seen; NaN before the first. */
+  mark: number;
+  /** Has a position row (has been traded). */
+  traded: boolean;
+}
+
+interface BookOrder {
+  order: OrderIntent;
+  /** Filled quantity that is committed (position and cash include it). */
+  filled: number;
+  atVenue: boolean;
+  cancelRequested: boolean;
+}
+
+/**
+ * The kernel's trading book: positions, cash, working orders and the
+ * account's day, in front of a venue (the paper broker). It is the kernel's
+ * order gateway, and it keeps one rule: nothing is acted on before it is
+ * durable. An order row is committed before the venue sees the order; a
+ * fill, the position it moves and the order's new status commit in one
+ * transaction before memory, P&L or anyone else sees the fill. Writes run
+ * one at a time in the order things happened, so a crash at any instant
+ * leaves the database at a consistent earlier point, from which `open`
+ * resumes.
+ *
+ * Memory only ever holds committed state, with one deliberate exception: an
+ * order counts as working from the moment `submit` receives it, so no
+ * decision taken while its row is being written can order the same thing twice.
+ */
+export class TradingBook implements OrderGateway {
+  readonly limits: Record<string, number> | undefined;
+  readonly initialCash: number;
+  readonly counters = { sent: 0, duplicates: 0, fills: 0, rejected: 0, cancelled: 0 };
+  readonly #store: BookStore;
+  readonly #venue: Venue;
+  readonly #mode: () => TradingMode;
+  readonly #onFill: ((fill: Fill) => void) | undefined;
+  readonly #writes: WriteQueue;
+  readonly #symbols = new Map<string, SymbolState>();
+  /** Orders not yet terminal, in submission order. */
+  readonly #orders = new Map<string, BookOrder>();
+  /** Every client order id ever received, so none is sent twice, even across restarts. */
+  readonly #seen: Set<string>;
+  #cash: number;
+  #fees: number;
+  /** Sum of quantity * mark, kept incrementally so a market event costs O(1). */
+  #markValue = 0;
+  #peak: number;
+  #day: number;
+  #dayStart: number;
+  #nextDay: number;
+  #asOf: number;
+
+  private constructor(store: BookStore, opts: TradingBookOptions, loaded: { initialCash: number; cash: number; fees: number; account: AccountDay; seen: string[] }) {
+    this.#store = store;
+    this.#venue = opts.venue ?? new PaperBroker(opts.broker);
+    this.#mode = opts.mode ?? (() => 'ACTIVE');
+    this.#onFill = opts.onFill;
+    const onError = opts.onError ?? ((e: unknown) => console.error('[trading book] write failed', e));
+    this.#writes = new WriteQueue(onError);
+    this.limits = opts.limits;
+    this.initialCash = loaded.initialCash;
+    this.#cash = loaded.cash;
+    this.#fees = loaded.fees;
+    this.#seen = new Set(loaded.seen);
+    const a = loaded.account;
+    this.#day = a.day;
+    this.#dayStart = a.dayStartEquity;
+    this.#nextDay = a.day < 0 ? Number.NEGATIVE_INFINITY : (a.day + 1) * DAY_MS;
+    this.#peak = a.peakEquity;
+    this.#asOf = a.asOf;
+    this.#venue.listen((e) => this.#onVenue(e));
+  }
+
+  /**
+   * Opens the book over a migrated database: positions, cash (initial cash
+   * plus every fill), the account's day, the ids ever sent, and the working
+   * orders, which are handed back to the venue as still resting.
+   */
+  static async open(db: Database, opts: TradingBookOptions = {}): Promise<TradingBook> {
+    const store = new BookStore(db);
+    const account = await store.account(opts.initialCash ?? 1_000_000);
+    const { flow, fees } = await store.cashFlow();
+    const positions = await store.positions();
+    const working = await store.workingOrders();
+    const seen = await store.seenIds();
+    const book = new TradingBook(store, opts, { initialCash: account.initialCash, cash: account.initialCash + flow, fees, account, seen });
+    for (const p of positions) {
+      const mark = p.markPrice ?? (p.avgPrice > 0 ? p.avgPrice : Number.NaN);
+      book.#symbols.set(p.symbol, { quantity: p.quantity, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl, mark, traded: true });
+      if (p.quantity !== 0) book.#markValue += p.quantity * mark;
+    }
+    book.#peak = Math.max(book.#peak, book.#cash + book.#markValue);
+    for (const w of working) {
+      book.#orders.set(w.order.clientOrderId, { order: w.order, filled: w.filled, atVenue: true, cancelRequested: false });
+      book.#venue.adopt(w.order, { filled: w.filled, fills: w.fills });
+    }
+    return book;
+  }
+
+  /**
+   * Orders the kernel let through. An id seen before is dropped (counted in
+   * `duplicates`); the book re-checks the trading mode, so an order that
+   * raced a halt is recorded as rejected and never sent. Resolves once every
+   * order is durable and handed to the venue.
+   */
+  submit(orders: OrderIntent[]): Promise<void> | void {
+    const rows: { order: OrderIntent; status: OrderStatus; reason?: string }[] = [];
+    const mode = this.#mode();
+    for (const o of orders) {
+      if (this.#seen.has(o.clientOrderId)) {
+        this.counters.duplicates++;
+        continue;
+      }
+      this.#seen.add(o.clientOrderId);
+      const refusal = this.#refusal(o, mode);
+      if (refusal !== undefined) {
+        rows.push({ order: o, status: 'rejected', reason: refusal });
+        continue;
+      }
+      // Working from now on (exposure and pending see it), though not at the venue until its row commits.
+      this.#orders.set(o.clientOrderId, { order: o, filled: 0, atVenue: false, cancelRequested: false });
+      rows.push({ order: o, status: 'accepted' });
+    }
+    if (rows.length === 0) return;
+    return this.#writes.push(() => this.#send(rows));
+  }
+
+  /**
+   * Market events, in event time, straight from the kernel's tap on
+   * ingestion's outputs: marks positions, rolls the day at UTC midnight,
+   * tracks the equity peak and drives the venue. O(1) per event.
+   */
+  onMarket(events: readonly MarketEvent[]): void {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.ts > this.#asOf) {
+        this.#asOf = e.ts;
+        if (e.ts >= this.#nextDay) this.#rollDay(e.ts);
+      }
+      let s = this.#symbols.get(e.symbol);
+      if (s === undefined) {
+        s = { quantity: 0, avgPrice: 0, realizedPnl: 0, mark: Number.NaN, traded: false };
+        this.#symbols.set(e.symbol, s);
+      }
+      const px = e.kind === 'bar' ? (e.close ?? e.price) : e.price;
+      if (s.quantity !== 0) {
+        this.#markValue += s.quantity * (px - s.mark);
+        const equity = this.#cash + this.#markValue;
+        if (equity > this.#peak) this.#peak = equity;
+      }
+      s.mark = px;
+      this.#venue.onMarket(e);
+    }
+  }
+
+  /** Cancels every working order (the kernel calls this the moment trading is HALTED); resolves once that is durable. */
+  cancelAll(): Promise<void> {
+    for (const o of this.#orders.values()) if (!o.atVenue) o.cancelRequested = true;
+    this.#venue.cancelAll();
+    return this.flush();
+  }
+
+  /** Cancels one working order; false if it is not working. */
+  async cancel(clientOrderId: string): Promise<boolean> {
+    const o = this.#orders.get(clientOrderId);
+    if (o === undefined) return false;
+    if (!o.atVenue) o.cancelRequested = true;
+    else if (!this.#venue.cancel(clientOrderId)) return false;
+    await this.flush();
+    return true;
+  }
+
+  /** Resolves when every write queued so far, and every write those caused, is durable. */
+  async flush(): Promise<void> {
+    for (;;) {
+      const tail = this.#writes.flush();
+      await tail;
+      if (tail === this.#writes.flush()) return;
+    }
+  }
+
+  /**
+   * Signed position the kernel's REDUCING gate may shrink towards zero: the
+   * committed position less what working orders in the reducing direction
+   * would already take off it. Working orders that add to the position are
+   * not counted, because they may never fill: were they counted, a
+   * reduction sized against them would flip the position if they did not.
+   * Zero when the working reductions already reach or cross zero, since then
+   * no further order can be known to shrink the position.
+   */
+  exposure(symbol: string): number {
+    const q = this.#symbols.get(symbol)?.quantity ?? 0;
+    if (q === 0) return 0;
+    let reducing = 0;
+    for (const o of this.#orders.values()) {
+      if (o.order.symbol !== symbol) continue;
+      const w = remainingSigned(o);
+      if (Math.sign(w) === -Math.sign(q)) reducing += w;
+    }
+    const e = round(q + reducing);
+    return Math.sign(e) === Math.sign(q) ? e : 0;
+  }
+
+  /** Symbols holding a position or a working order: what a flatten must look at. */
+  symbols(): string[] {
+    const out = new Set<string>();
+    for (const [symbol, s] of this.#symbols) if (s.quantity !== 0) out.add(symbol);
+    for (const o of this.#orders.values()) out.add(o.order.symbol);
+    return [...out];
+  }
+
+  /** The account as the `account.snapshot` effect answers it (structured-clone safe). */
+  snapshot(): AccountSnapshot {
+    const positions: Record<string, PositionView> = {};
+    let markValue = 0;
+    let gross = 0;
+    for (const [symbol, s] of this.#symbols) {
+      if (!s.traded) continue;
+      const mark = markOf(s);
+      positions[symbol] = { quantity: s.quantity, avgPrice: s.avgPrice, markPrice: mark, realizedPnl: s.realizedPnl };
+      if (s.quantity !== 0) {
+        markValue += s.quantity * mark;
+        gross += Math.abs(s.quantity * mark);
+      }
+    }
+    // Resynchronise the running sum, so rounding drift never accumulates.
+    this.#markValue = markValue;
+    const pending: Record<string, number> = {};
+    for (const o of this.#orders.values()) pending[o.order.symbol] = round((pending[o.order.symbol] ?? 0) + remainingSigned(o));
+    for (const k of Object.keys(pending)) if (pending[k] === 0) delete pending[k];
+    const equity = this.#cash + markValue;
+    const peak = Math.max(this.#peak, equity);
+    const dayStart = this.#day < 0 ? equity : this.#dayStart;
+    return {
+      asOf: this.#asOf,
+      mode: this.#mode(),
+      cash: this.#cash,
+      equity,
+      dayStartEquity: dayStart,
+      peakEquity: peak,
+      dailyPnl: equity - dayStart,
+      drawdown: peak > 0 ? Math.min(1, Math.max(0, 1 - equity / peak)) : 0,
+      grossExposure: gross,
+      fees: this.#fees,
+      positions,
+      pending,
+    };
+  }
+
+  /** Every symbol ever traded, flat ones included (they carry realised P&L). */
+  positions(): PositionRecord[] {
+    const out: PositionRecord[] = [];
+    for (const [symbol, s] of this.#symbols) {
+      if (!s.traded) continue;
+      const mark = markOf(s);
+      out.push({ symbol, quantity: s.quantity, avgPrice: s.avgPrice, markPrice: mark, unrealizedPnl: s.quantity === 0 ? 0 : s.quantity * (mark - s.avgPrice), realizedPnl: s.realizedPnl });
+    }
+    return out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  }
+
+  /** Orders that may still fill, oldest first. */
+  openOrders(): WorkingOrderView[] {
+    return [...this.#orders.values()].map(({ order: o, filled, atVenue }) => ({
+      clientOrderId: o.clientOrderId,
+      seq: o.seq,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: o.quantity,
+      limitPrice: o.limitPrice ?? null,
+      filledQuantity: filled,
+      ts: o.ts,
+      atVenue,
+    }));
+  }
+
+  /** Order history from the database, newest first. */
+  orders(q: OrderQuery = {}): Promise<OrderRow[]> {
+    return this.#store.orders(q);
+  }
+
+  /** Fills from the database, newest first. */
+  fills(q: { symbol?: string | undefined; limit?: number | undefined } = {}): Promise<FillRow[]> {
+    return this.#store.fills(q);
+  }
+
+  /** Writes that failed since open. */
+  get writeFailures(): number {
+    return this.#writes.failures;
+  }
+
+  #refusal(o: OrderIntent, mode: TradingMode): string | undefined {
+    if (mode === 'HALTED') return 'trading is HALTED';
+    if (mode === 'REDUCING') {
+      // Orders already taken in this batch are in #orders, so exposure() has counted them.
+      const pos = this.exposure(o.symbol);
+      const signed = o.side === 'buy' ? o.quantity : -o.quantity;
+      if (pos === 0 || Math.sign(signed) !== -Math.sign(pos) || Math.abs(signed) > Math.abs(pos) + EPS) return 'trading is REDUCING and the order would not shrink the position';
+    }
+    return undefined;
+  }
+
+  async #send(rows: { order: OrderIntent; status: OrderStatus; reason?: string }[]): Promise<void> {
+    let inserted: Set<string>;
+    try {
+      inserted = await this.#store.insertOrders(rows);
+    } catch (e) {
+      // Never sent; the ids stay seen, because a row that did commit before the error must never be sent twice.
+      for (const r of rows) this.#orders.delete(r.order.clientOrderId);
+      throw e;
+    }
+    for (const r of rows) {
+      const id = r.order.clientOrderId;
+      if (!inserted.has(id)) {
+        this.#orders.delete(id);
+        this.counters.duplicates++;
+        continue;
+      }
+      if (r.status === 'rejected') {
+        this.counters.rejected++;
+        continue;
+      }
+      const o = this.#orders.get(id)!;
+      if (o.cancelRequested || this.#mode() === 'HALTED') {
+        await this.#store.closeOrder(id, 'cancelled', o.cancelRequested ? 'cancelled before it reached the venue' : 'trading HALTED before it reached the venue');
+        this.#orders.delete(id);
+        this.counters.cancelled++;
+        continue;
+      }
+      o.atVenue = true;
+      this.counters.sent++;
+      this.#venue.accept(r.order);
+    }
+  }
+
+  #onVenue(e: VenueEvent): void {
+    if (e.type === 'fill') {
+      const fill = e.fill;
+      void this.#writes.push(() => this.#commitFill(fill));
+    } else if (e.status === 'cancelled' || e.status === 'rejected') {
+      const { clientOrderId, status } = e;
+      const reason = e.reason ?? status;
+      void this.#writes.push(() => this.#close(clientOrderId, status, reason));
+    }
+    // accepted, partially_filled, filled: the order row and the fill transaction already say so.
+  }
+
+  async #commitFill(f: Fill): Promise<void> {
+    const o = this.#orders.get(f.clientOrderId);
+    if (o === undefined) throw new HeliosError('HELIOS_E_INTERNAL', `fill ${f.fillId} for ${f.clientOrderId}, which is not a working order of this book`);
+    const s = this.#symbols.get(f.symbol)!;
+    const next = applyFill(s, f.side, f.quantity, f.price);
+    const filled = round(o.filled + f.quantity);
+    const status: OrderStatus = filled >= o.order.quantity - EPS ? 'filled' : 'partially_filled';
+    const mark = Number.isNaN(s.mark) ? f.price : s.mark;
+    const recorded = await this.#store.recordFill(f, { symbol: f.symbol, ...next, markPrice: mark }, { status, filled }, this.#accountDay());
+    if (!recorded) return;
+    // Durable: only now do position, cash and P&L move.
+    if (Number.isNaN(s.mark)) s.mark = f.price;
+    this.#markValue += (next.quantity - s.quantity) * s.mark;
+    s.quantity = next.quantity;
+    s.avgPrice = next.avgPrice;
+    s.realizedPnl = next.realizedPnl;
+    s.traded = true;
+    this.#cash += (f.side === 'buy' ? -1 : 1) * f.quantity * f.price - f.fee;
+    this.#fees += f.fee;
+    o.filled = filled;
+    if (status === 'filled') this.#orders.delete(f.clientOrderId);
+    this.counters.fills++;
+    const equity = this.#cash + this.#markValue;
+    if (equity > this.#peak) this.#peak = equity;
+    this.#onFill?.(f);
+  }
+
+  async #close(clientOrderId: string, status: 'cancelled' | 'rejected', reason: string): Promise<void> {
+    await this.#store.closeOrder(clientOrderId, status, reason);
+    if (this.#orders.delete(clientOrderId)) this.counters[status]++;
+  }
+
+  /** First event of a new UTC day (event time): the day starts from the equity the previous day ended with. */
+  #rollDay(ts: number): void {
+    this.#day = Math.floor(ts / DAY_MS);
+    this.#nextDay = (this.#day + 1) * DAY_MS;
+    this.#dayStart = this.#cash + this.#markValue;
+    const a = this.#accountDay();
+    void this.#writes.push(() => this.#store.saveAccount(a));
+  }
+
+  #accountDay(): AccountDay {
+    return { day: this.#day, dayStartEquity: this.#dayStart, peakEquity: this.#peak, asOf: this.#asOf };
+  }
+}
+
+function remainingSigned(o: BookOrder): number {
+  const rest = o.order.quantity - o.filled;
+  return o.order.side === 'buy' ? rest : -rest;
+}
+
+function markOf(s: SymbolState): number {
+  return Number.isNaN(s.mark) ? s.avgPrice : s.mark;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
