@@ -19,4 +19,6 @@ export interface ApiContext {
   version: string;
   /** Positions, orders and fills; undefined when this kernel runs without one (the trading routes answer 503). */
   book?: TradingBook;
+  /** Quarantined market data by reason, when a session counts it. */
+  quarantine?: { readonly total: number; readonly byReason: Readonly<Record<string, number>> };
 }

@@ -30,7 +30,7 @@ export interface ControlPlaneOptions {
    */
   db?: Database;
   /** Extra context for the API routes (the trading book). */
-  api?: Partial<Pick<ApiContext, 'book'>>;
+  api?: Partial<Pick<ApiContext, 'book' | 'quarantine'>>;
   flagsDir: string;
   modulesDir: string;
   apiToken?: string | undefined;

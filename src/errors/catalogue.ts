@@ -33,6 +33,7 @@ export const CATALOGUE = {
   HELIOS_E_CANARY_FAILED: { status: 409, retryable: false, summary: 'Canary analysis failed and the rollout was rolled back.' },
   HELIOS_E_TRADING_HALTED: { status: 409, retryable: false, summary: 'Trading is HALTED; no order may leave Helios.' },
   HELIOS_E_TRADING_REDUCING: { status: 409, retryable: false, summary: 'Trading is REDUCING; only orders that shrink exposure may leave.' },
+  HELIOS_E_BOOK_UNAVAILABLE: { status: 503, retryable: false, summary: 'This kernel runs without a trading book, so it has no positions, orders or fills.' },
   HELIOS_E_STORE_UNAVAILABLE: { status: 503, retryable: true, summary: 'The database could not be reached or migrated.' },
   HELIOS_E_ROUTE_NOT_FOUND: { status: 404, retryable: false, summary: 'No API route by that method and path.' },
   HELIOS_E_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A mutating route was called without the right bearer token.' },

@@ -65,7 +65,7 @@ export class TradingSession {
       apiToken: o.apiToken,
       listen: o.listen,
       logger: o.logger,
-      api: { book },
+      api: { book, quarantine },
       kernel: { gateway: book, exposure: (s) => book.exposure(s), symbols: () => book.symbols(), effects },
     });
     // Every validated market event marks prices and drives the paper venue, in event time.

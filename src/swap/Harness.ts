@@ -22,6 +22,12 @@ const CaseSchema = z
      * a case can put a module in a known world; unnamed effects answer null.
      */
     effects: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Config keys laid over the manifest's for this case alone, so one module
+     * can be tested in each of its modes (an optimiser method, a provider) and
+     * not only in the one it ships with.
+     */
+    config: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -75,7 +81,7 @@ async function runCase(version: ModuleVersion, c: z.infer<typeof CaseSchema>): P
   const { input, output } = TIER_CONTRACTS[version.manifest.tier];
   const failures: string[] = [];
   const sandbox = new WorkerSandbox({
-    manifest: version.manifest,
+    manifest: c.config === undefined ? version.manifest : { ...version.manifest, config: { ...version.manifest.config, ...c.config } },
     moduleUrl: version.moduleUrl,
     effects: async (name) => structuredClone((c.effects?.[name] ?? null) as Cloneable),
     logger: { log: () => {} },

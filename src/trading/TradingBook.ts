@@ -95,6 +95,8 @@ export class TradingBook implements OrderGateway {
   readonly #mode: () => TradingMode;
   readonly #onFill: ((fill: Fill) => void) | undefined;
   readonly #writes: WriteQueue;
+  /** Fills from the venue not yet committed: the next group commit takes them all. */
+  #pendingFills: Fill[] = [];
   readonly #symbols = new Map<string, SymbolState>();
   /** Orders not yet terminal, in submission order. */
   readonly #orders = new Map<string, BookOrder>();
@@ -307,6 +309,13 @@ export class TradingBook implements OrderGateway {
     };
   }
 
+  /** Last price of every symbol the book has a price for: seen since open, or persisted with a position. */
+  marks(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [symbol, s] of this.#symbols) if (!Number.isNaN(s.mark)) out[symbol] = s.mark;
+    return out;
+  }
+
   /** Every symbol ever traded, flat ones included (they carry realised P&L). */
   positions(): PositionRecord[] {
     const out: PositionRecord[] = [];
@@ -395,8 +404,9 @@ export class TradingBook implements OrderGateway {
 
   #onVenue(e: VenueEvent): void {
     if (e.type === 'fill') {
-      const fill = e.fill;
-      void this.#writes.push(() => this.#commitFill(fill));
+      // Group commit: fills arriving while a write is in progress wait and go together in the next transaction.
+      this.#pendingFills.push(e.fill);
+      if (this.#pendingFills.length === 1) void this.#writes.push(() => this.#commitFills());
     } else if (e.status === 'cancelled' || e.status === 'rejected') {
       const { clientOrderId, status } = e;
       const reason = e.reason ?? status;
@@ -405,17 +415,49 @@ export class TradingBook implements OrderGateway {
     // accepted, partially_filled, filled: the order row and the fill transaction already say so.
   }
 
-  async #commitFill(f: Fill): Promise<void> {
-    const o = this.#orders.get(f.clientOrderId);
-    if (o === undefined) throw new HeliosError('HELIOS_E_INTERNAL', `fill ${f.fillId} for ${f.clientOrderId}, which is not a working order of this book`);
+  /**
+   * Every fill waiting, in one transaction. Positions, order states and the
+   * account are computed from the fills the database took as new, on copies,
+   * and the book's own state moves only after the commit: nothing is acted on
+   * before it is durable.
+   */
+  async #commitFills(): Promise<void> {
+    const fills = this.#pendingFills;
+    this.#pendingFills = [];
+    for (const f of fills) {
+      if (!this.#orders.has(f.clientOrderId)) throw new HeliosError('HELIOS_E_INTERNAL', `fill ${f.fillId} for ${f.clientOrderId}, which is not a working order of this book`);
+    }
+    let planned: { fill: Fill; next: ReturnType<typeof applyFill>; filled: number; status: OrderStatus }[] = [];
+    const inserted = await this.#store.recordFills(fills, (ids) => {
+      const pos = new Map<string, ReturnType<typeof applyFill>>();
+      const ord = new Map<string, { status: OrderStatus; filled: number }>();
+      planned = [];
+      for (const f of fills) {
+        if (!ids.has(f.fillId)) continue;
+        const o = this.#orders.get(f.clientOrderId)!;
+        const next = applyFill(pos.get(f.symbol) ?? this.#symbols.get(f.symbol)!, f.side, f.quantity, f.price);
+        const filled = round((ord.get(f.clientOrderId)?.filled ?? o.filled) + f.quantity);
+        const status: OrderStatus = filled >= o.order.quantity - EPS ? 'filled' : 'partially_filled';
+        pos.set(f.symbol, next);
+        ord.set(f.clientOrderId, { status, filled });
+        planned.push({ fill: f, next, filled, status });
+      }
+      return {
+        positions: [...pos].map(([symbol, p]) => {
+          const s = this.#symbols.get(symbol)!;
+          return { symbol, quantity: p.quantity, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl, markPrice: Number.isNaN(s.mark) ? planned.find((x) => x.fill.symbol === symbol)!.fill.price : s.mark };
+        }),
+        orders: [...ord].map(([clientOrderId, o]) => ({ clientOrderId, ...o })),
+        account: this.#accountDay(),
+      };
+    });
+    // Durable: only now do positions, cash and P&L move.
+    for (const p of planned) if (inserted.has(p.fill.fillId)) this.#apply(p.fill, p.next, p.filled, p.status);
+  }
+
+  #apply(f: Fill, next: ReturnType<typeof applyFill>, filled: number, status: OrderStatus): void {
+    const o = this.#orders.get(f.clientOrderId)!;
     const s = this.#symbols.get(f.symbol)!;
-    const next = applyFill(s, f.side, f.quantity, f.price);
-    const filled = round(o.filled + f.quantity);
-    const status: OrderStatus = filled >= o.order.quantity - EPS ? 'filled' : 'partially_filled';
-    const mark = Number.isNaN(s.mark) ? f.price : s.mark;
-    const recorded = await this.#store.recordFill(f, { symbol: f.symbol, ...next, markPrice: mark }, { status, filled }, this.#accountDay());
-    if (!recorded) return;
-    // Durable: only now do position, cash and P&L move.
     if (Number.isNaN(s.mark)) s.mark = f.price;
     this.#markValue += (next.quantity - s.quantity) * s.mark;
     s.quantity = next.quantity;

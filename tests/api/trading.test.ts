@@ -134,7 +134,7 @@ describe('trading routes', () => {
     h = await startApi(db, false);
     for (const url of ['/api/portfolio/positions', '/api/orders', '/api/fills']) {
       const r = await h.get(url);
-      expect({ url, status: r.statusCode, code: r.json().error?.code }).toEqual({ url, status: 503, code: 'HELIOS_E_STORE_UNAVAILABLE' });
+      expect({ url, status: r.statusCode, code: r.json().error?.code }).toEqual({ url, status: 503, code: 'HELIOS_E_BOOK_UNAVAILABLE' });
     }
     expect((await h.get('/api/trading/state')).json()).toEqual({ mode: 'ACTIVE', reason: null, actor: null, since: null, seq: null, account: null, limits: null });
   });

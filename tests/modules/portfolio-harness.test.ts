@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../../src/registry/ArtifactStore.ts';
@@ -7,46 +7,32 @@ import { runHarness } from '../../src/swap/Harness.ts';
 import { tempDir } from '../helpers/moduleFixtures.ts';
 import { ALLOCATOR_DIR } from '../portfolio/allocatorFixtures.ts';
 
-/**
- * A harness case runs under its manifest's config, and the shipped manifest
- * says method "merge". The optimiser cases (cases/<method>/) therefore run
- * here, through the real harness (worker, effects answered from the case,
- * contract and golden checks), on a copy of the module whose manifest config
- * carries cases/<method>/overrides.json, together with the realistic case.
- */
 const store = await tempDir('helios-portfolio-');
 afterAll(() => rm(store, { recursive: true, force: true }));
 const registry = new ModuleRegistry(new ArtifactStore(join(store, 'artifacts')));
-const modulesRoot = join(ALLOCATOR_DIR, '..', '..');
-
-async function variant(method: string): Promise<string> {
-  const root = join(store, 'modules');
-  const dir = join(root, 'portfolio', `allocator-${method}`);
-  await mkdir(join(root, 'lib'), { recursive: true });
-  await cp(join(modulesRoot, 'lib', 'portfolio'), join(root, 'lib', 'portfolio'), { recursive: true });
-  await cp(ALLOCATOR_DIR, dir, { recursive: true });
-  await rm(join(dir, 'harness'), { recursive: true });
-  await mkdir(join(dir, 'harness'));
-  const cases = join(ALLOCATOR_DIR, 'cases', method);
-  for (const f of await readdir(cases)) if (f !== 'overrides.json') await cp(join(cases, f), join(dir, 'harness', f));
-  await cp(join(ALLOCATOR_DIR, 'harness', 'realistic.json'), join(dir, 'harness', 'realistic.json'));
-  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  const overrides = JSON.parse(await readFile(join(cases, 'overrides.json'), 'utf8'));
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, name: `allocator-${method}`, config: { ...manifest.config, ...overrides } }));
-  return dir;
-}
 
 describe('allocator harness', () => {
-  it('the shipped merge cases pass (golden, conflict, REJECT, realistic)', async () => {
+  it('every shipped case passes: merge golden, conflict, REJECT, realistic, and the optimisers under their case config', async () => {
     const r = await runHarness(await registry.register(ALLOCATOR_DIR));
-    expect(r.cases.map((c) => c.name).length).toBe(4);
-    expect(r.cases.flatMap((c) => c.failures)).toEqual([]);
-  });
-
-  it.each(['black-litterman', 'mean-variance'])('%s: golden (hand-checked) and realistic cases pass', async (method) => {
-    const r = await runHarness(await registry.register(await variant(method)));
-    expect(r.cases.length).toBe(2);
+    expect(r.cases.map((c) => c.name.split(':')[0]).length).toBe(6);
     expect(r.cases.flatMap((c) => c.failures)).toEqual([]);
     expect(r.passed).toBe(true);
+  });
+
+  it.each(['black-litterman', 'mean-variance'])('the %s case depends on its config override (without it the golden output differs)', async (method) => {
+    // A copy of the module whose optimiser case has lost its `config`: it then runs as "merge" and must fail.
+    const modulesRoot = join(ALLOCATOR_DIR, '..', '..');
+    const copy = join(store, `modules-${method}`);
+    await cp(modulesRoot, copy, { recursive: true, filter: (src) => !src.includes(`${join('modules', 'portfolio')}/`) || src.includes('allocator') });
+    const dir = join(copy, 'portfolio', 'allocator');
+    const caseFile = join(dir, 'harness', `${method}.json`);
+    const c = JSON.parse(await readFile(caseFile, 'utf8'));
+    delete c.config;
+    await writeFile(caseFile, JSON.stringify(c));
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, name: `allocator-${method}` }));
+    const r = await runHarness(await registry.register(dir));
+    const failed = r.cases.find((x) => x.name.startsWith(method));
+    expect(failed?.failures.join('\n')).toMatch(/differs from the golden output/);
   });
 });

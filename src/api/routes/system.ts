@@ -33,9 +33,11 @@ export function systemRoutes(ctx: ApiContext): FastifyPluginAsync {
       nextSeq: ctx.kernel.sequencer.next,
     }));
 
-    app.get('/api/modularity/status', { schema: { tags: ['modularity'], response: { 200: doc(z.record(z.string(), z.unknown())) } } }, async () => ({
-      trading: ctx.kernel.trading.mode,
-      tiers: ctx.kernel.status(),
-    }));
+    app.get('/api/modularity/status', { schema: { tags: ['modularity'], response: { 200: doc(z.record(z.string(), z.unknown())) } } }, async () => {
+      const tiers = ctx.kernel.status() as Record<string, Record<string, unknown>>;
+      // Market data ingestion refused, by reason: counted by the kernel from what the live ingestion module reported.
+      if (ctx.quarantine !== undefined) tiers.ingestion = { ...tiers.ingestion, quarantined: { total: ctx.quarantine.total, byReason: ctx.quarantine.byReason } };
+      return { trading: ctx.kernel.trading.mode, tiers };
+    });
   };
 }

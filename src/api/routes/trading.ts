@@ -100,7 +100,7 @@ export function tradingRoutes(ctx: ApiContext): FastifyPluginAsync {
 }
 
 function book(ctx: ApiContext): TradingBook {
-  if (ctx.book === undefined) throw new HeliosError('HELIOS_E_STORE_UNAVAILABLE', 'this kernel runs without a trading book: no positions, orders or fills to show');
+  if (ctx.book === undefined) throw new HeliosError('HELIOS_E_BOOK_UNAVAILABLE', 'this kernel runs without a trading book: no positions, orders or fills to show');
   return ctx.book;
 }
 
