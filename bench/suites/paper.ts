@@ -5,20 +5,21 @@
  * acting). Phases, one session:
  *
  * 1. pipeline.paper_eps: the synthetic feed (50 instruments, trades and
- *    quotes) ingested as fast as backpressure allows; events/s delivered
- *    through all seven tiers (measured from first ingest to the last event
- *    leaving ingestion... and drained through every tier).
+ *    quotes, generated on the kernel's thread) ingested as fast as
+ *    backpressure allows; events entered over the time from the first ingest
+ *    until every tier has drained and every fill is persisted.
  * 2. pipeline.tick_to_order_p99_ms: paced at 10,000 events/s; for every order
  *    leaving execution, now minus the time its causing event was ingested.
  * 3. kill.halt_ms: at 10,000 events/s, killSwitch.engage('halt') until it
  *    resolves (HALTED in memory and persisted); kill.orders_after_halt counts
- *    orders that reached the book after the call started (must be 0).
+ *    orders that reached the book while trading was HALTED (must be 0).
  * 4. swap.live_events_lost: 50 immediate swaps of real tiers (features
  *    1.0.0->1.1.0, ml 1.0.0->2.0.0, risk 1.0.0->1.1.0, in turn), each followed
  *    by a rollback to the warm previous version, while the feed runs at
  *    10,000 events/s; afterwards every tier's ledger must balance and no
  *    sequence gap or duplicate exist.
- * 5. backtest.sp500_s: the 5,104 daily S&P 500 bars through a fresh session
+ * 5. backtest.sp500_s: the 5,105 daily S&P 500 bars (the issue says 5,104;
+ *    data/README.md) through a fresh session
  *    (same modules), one bar at a time.
  *
  * Usage: node bench/suites/paper.ts [--quick]

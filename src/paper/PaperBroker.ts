@@ -167,7 +167,7 @@ export class PaperBroker implements Venue {
       available -= qty;
       w.filled = round(w.filled + qty);
       w.fills++;
-      const fee = fillFee(qty, price, this.options.feeBps, this.options.minFee);
+      const fee = fillFee(qty, price, this.options.feeBps, this.options.minFee, w.fills === 1);
       this.#emit({ type: 'fill', fill: { fillId: `${o.clientOrderId}-f${w.fills}`, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, quantity: qty, price, fee, ts: e.ts } });
       const complete = w.filled >= o.quantity - EPS;
       if (complete) {

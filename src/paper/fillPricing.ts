@@ -50,7 +50,13 @@ export function limitFillPrice(e: MarketEvent, side: 'buy' | 'sell', limit: numb
   return side === 'buy' ? Math.min(px, limit) : Math.max(px, limit);
 }
 
-/** Fee for one fill: bps of notional, never below the minimum. */
-export function fillFee(quantity: number, price: number, feeBps: number, minFee: number): number {
-  return Math.max(minFee, (quantity * price * feeBps) / 10_000);
+/**
+ * Fee for one fill: bps of notional, and the order's first fill never below
+ * the minimum. The minimum is per order, as brokers charge it: charged per
+ * fill it would make an order worked in many small partial fills cost many
+ * minimums, and a busy paper session would lose its money to its own fills.
+ */
+export function fillFee(quantity: number, price: number, feeBps: number, minFee: number, firstFill = true): number {
+  const fee = (quantity * price * feeBps) / 10_000;
+  return firstFill ? Math.max(minFee, fee) : fee;
 }

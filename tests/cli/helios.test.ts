@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toCall } from '../../src/cli/helios.ts';
+import { activeRolloutId, ROLLOUT, toCall } from '../../src/cli/helios.ts';
 import { ControlPlane } from '../../src/control/ControlPlane.ts';
 import { tempDir } from '../helpers/moduleFixtures.ts';
 
@@ -37,6 +37,10 @@ describe('helios CLI', () => {
       expect(cp.kernel.trading.mode).toBe('ACTIVE');
       const usage = await cli(['nope'], env);
       expect(usage.code).toBe(2);
+      // A tier stands for its rollout in progress; with none, the CLI says so instead of guessing an id.
+      const none = await cli(['abort', 'ml'], env);
+      expect(none.code).toBe(1);
+      expect(none.out).toMatch(/HELIOS_E_ROLLOUT_CONFLICT[\s\S]*no rollout in progress on ml/);
     } finally {
       await cp.stop();
       await rm(dataDir, { recursive: true, force: true });
@@ -52,5 +56,25 @@ describe('helios CLI', () => {
     expect(toCall(['rollback', 'ml'])).toMatchObject({ method: 'POST', path: '/api/modularity/modules/ml/rollback' });
     expect(toCall(['breaker', 'ema@1.0.0'])).toEqual({ method: 'GET', path: '/api/modularity/circuit-breakers/ema%401.0.0' });
     expect(toCall(['kill', 'halt'])).toBeUndefined();
+  });
+
+  it('narrows status and rollouts to one tier, and names a rollout by its tier', () => {
+    const status = toCall(['status', 'features'])!;
+    expect(status.path).toBe('/api/modularity/status');
+    expect(status.view!({ trading: 'ACTIVE', tiers: { ml: { queued: 1 }, features: { queued: 2 } } })).toEqual({ tier: 'features', trading: 'ACTIVE', queued: 2 });
+    expect(toCall(['status', 'nope'])).toBeUndefined();
+
+    const rollouts = [
+      { id: 'r3', tier: 'risk', state: 'canary' },
+      { id: 'r2', tier: 'ml', state: 'shadow' },
+      { id: 'r1', tier: 'risk', state: 'rolled-back' },
+    ];
+    expect(toCall(['rollouts', 'risk'])!.view!(rollouts)).toEqual([rollouts[0], rollouts[2]]);
+    expect(toCall(['rollouts'])!.view).toBeUndefined();
+
+    expect(toCall(['promote', 'ml'])).toEqual({ method: 'POST', path: `/api/modularity/rollouts/${ROLLOUT}/promote`, body: {}, activeRolloutOf: 'ml' });
+    expect(toCall(['abort', 'r7'])).toEqual({ method: 'POST', path: '/api/modularity/rollouts/r7/abort', body: {} });
+    expect(activeRolloutId(rollouts, 'risk')).toBe('r3');
+    expect(activeRolloutId(rollouts.slice(1), 'risk')).toBeUndefined();
   });
 });

@@ -93,6 +93,18 @@ describe('PaperBroker', () => {
     expect(big.fills()[0]!.fee).toBeCloseTo((1000 * 100 * 2) / 1e4, 10);
   });
 
+  it('charges the minimum fee once per order: later partial fills pay bps of notional only', () => {
+    const v = venue({ feeBps: 1, minFee: 5, participation: 0.1, halfSpreadBps: 0, impactBps: 0 });
+    v.b.onMarket(trade('AAA', 0, 100, 1));
+    v.b.accept(order('parts', 'AAA', 'buy', 30, 0));
+    for (let t = 1; t <= 3; t++) v.b.onMarket(trade('AAA', t, 100, 100));
+    const fees = v.fills().map((f) => f.fee);
+    expect(v.fills().map((f) => f.quantity)).toEqual([10, 10, 10]);
+    expect(fees[0]).toBe(5);
+    expect(fees[1]).toBeCloseTo((10 * 100 * 1) / 1e4, 12);
+    expect(fees[2]).toBeCloseTo((10 * 100 * 1) / 1e4, 12);
+  });
+
   it('fills limit orders only at or better than the limit', () => {
     const v = venue({ halfSpreadBps: 5, participation: 1 });
     v.b.onMarket(trade('AAA', 0, 100, 1));
