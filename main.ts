@@ -46,12 +46,12 @@ if (cfg.feed === 'ws') {
   wsFeed.start();
   feeding = Promise.resolve();
 } else {
-  // Event time continues from where the book last saw the market, so a restarted session never goes back in time.
+  // A restarted session's market carries on from where the book last saw it: event time after its last event, prices from its last marks.
   const start = Math.max(Date.UTC(2026, 0, 5, 14, 30), book.snapshot().asOf + cfg.eventMs);
   const source: EventSource =
     cfg.feed === 'csv'
       ? await CsvBarFeed.fromFile(cfg.csv, {})
-      : new SyntheticFeed({ symbols: cfg.symbols, seed: cfg.seed + Math.floor(start / 1000), start, eventMs: cfg.eventMs });
+      : new SyntheticFeed({ symbols: cfg.symbols, seed: cfg.seed + Math.floor(start / 1000), start, eventMs: cfg.eventMs, initialPrices: book.marks() });
   feeding = runPaced(source, (e) => session.ingest(e), cfg.rate, () => running, (n) => (events += n)).then((how) => {
     if (how === 'exhausted') console.log('feed exhausted; Ctrl-C to stop (the API stays up)');
   });

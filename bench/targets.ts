@@ -48,6 +48,12 @@ export const targets: Readonly<Record<string, Target>> = {
   'swap.live_events_lost': { max: 0, note: '50 swaps of real tiers during a running session' },
   'swap.live_events_duplicated': { max: 0 },
 
+  // The modules' own computations (bench/suites/modules.ts).
+  'modules.features_update_ns': { ratioOf: 'modules.features_reference_ns', label: 'full recomputation' },
+  'modules.garch_benchmark_rel_err': { max: 5e-4, note: 'dem2gbp GARCH(1,1) against the published values: four significant digits' },
+  'modules.allocator_mv_ms': { ratioOf: 'modules.allocator_merge_ms', label: 'merge' },
+  'modules.allocator_bl_ms': { ratioOf: 'modules.allocator_merge_ms', label: 'merge' },
+
   // Kill switch under API and pipeline load (bench/suites/api-kill.ts).
   'api.kill_switch_p99_ms': { max: 50 },
 };

@@ -40,7 +40,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const flagsDir = join(dataDir, 'flags');
   await mkdir(flagsDir, { recursive: true });
   const t0 = performance.now();
-  const session = await TradingSession.start({ dataDir, flagsDir, modulesDir: o.modulesDir, capital: o.capital, llm: o.llm, databaseUrl: undefined });
+  // A backtest never restarts, so the book need not save marks between fills.
+  const session = await TradingSession.start({ dataDir, flagsDir, modulesDir: o.modulesDir, capital: o.capital, llm: o.llm, databaseUrl: undefined, broker: { markEveryMs: 0 } });
   try {
     const equity: number[] = [];
     for (const bar of o.bars) {

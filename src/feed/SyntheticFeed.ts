@@ -25,6 +25,12 @@ export interface SyntheticFeedOptions {
   dailyVol?: number;
   /** Mean time an instrument stays in one regime, event time (default 30 minutes). */
   regimeMs?: number;
+  /**
+   * Opening price by symbol, e.g. a restarted session's last marks, so its
+   * market carries on from where the last one left it. Symbols not named open
+   * at their seeded price; names that are not among `symbols` are ignored.
+   */
+  initialPrices?: Readonly<Record<string, number>>;
 }
 
 export interface SyntheticFeedStats {
@@ -80,7 +86,7 @@ export class SyntheticFeed {
   readonly #stats: SyntheticFeedStats;
 
   constructor(opts: SyntheticFeedOptions) {
-    const { symbols, seed, start, eventMs = 100, quoteRatio = 0.5, badRate = 0, sessionMs = 23_400_000, dailyVol = 0.02, regimeMs = 1_800_000 } = opts;
+    const { symbols, seed, start, eventMs = 100, quoteRatio = 0.5, badRate = 0, sessionMs = 23_400_000, dailyVol = 0.02, regimeMs = 1_800_000, initialPrices = {} } = opts;
     check(Number.isInteger(symbols) && symbols >= 1 && symbols <= 100_000, 'symbols', symbols);
     check(Number.isFinite(seed), 'seed', seed);
     check(Number.isFinite(start), 'start', start);
@@ -100,7 +106,14 @@ export class SyntheticFeed {
     this.#switchP = eventMs / regimeMs;
     this.#baseVar = (dailyVol * dailyVol * eventMs) / sessionMs;
     this.symbols = Array.from({ length: symbols }, (_, i) => `SYN${String(i).padStart(3, '0')}`);
-    this.#price = Float64Array.from(this.symbols, () => 50 + this.#rand() * 150);
+    // The seeded price is drawn even when overridden, so the rest of the stream is the same with or without initialPrices.
+    this.#price = Float64Array.from(this.symbols, (s) => {
+      const seeded = 50 + this.#rand() * 150;
+      const given = Object.hasOwn(initialPrices, s) ? initialPrices[s] : undefined;
+      if (given === undefined) return seeded;
+      check(Number.isFinite(given) && given > 0, `initialPrices.${s}`, given);
+      return given;
+    });
     this.#regime = Uint8Array.from(this.symbols, () => Math.floor(this.#rand() * REGIMES.length));
     this.#trend = Int8Array.from(this.symbols, () => (this.#rand() < 0.5 ? -1 : 1));
     this.#h = Float64Array.from(this.#regime, (r) => this.#regimeVar(r));

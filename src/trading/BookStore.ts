@@ -64,8 +64,10 @@ export class BookStore {
       `INSERT INTO account_state (id, initial_cash, day, day_start_equity, peak_equity, as_of) VALUES (1, $1, -1, $2, $3, 0) ON CONFLICT (id) DO NOTHING`,
       [initialCash, initialCash, initialCash],
     );
+    // as_of is written with fills and mark checkpoints, not with orders: an order acknowledged after the last of those still moved event time on.
     const [r] = await this.db.query<{ initial_cash: number; day: number; day_start_equity: number; peak_equity: number; as_of: number }>(
-      `SELECT initial_cash::float8 AS initial_cash, day::float8 AS day, day_start_equity, peak_equity, as_of FROM account_state WHERE id = 1`,
+      `SELECT initial_cash::float8 AS initial_cash, day::float8 AS day, day_start_equity, peak_equity,
+         GREATEST(as_of, (SELECT max(ts) FROM orders), (SELECT max(ts) FROM fills)) AS as_of FROM account_state WHERE id = 1`,
     );
     return { initialCash: r!.initial_cash, day: r!.day, dayStartEquity: r!.day_start_equity, peakEquity: r!.peak_equity, asOf: r!.as_of };
   }
@@ -176,6 +178,19 @@ export class BookStore {
 
   async saveAccount(a: AccountDay): Promise<void> {
     await saveAccount(this.db, a);
+  }
+
+  /** The last price of each position, and the account's day, in one transaction: where a restart resumes the market from. */
+  async saveMarks(marks: readonly { symbol: string; price: number }[], a: AccountDay): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (marks.length > 0) {
+        await tx.query(`UPDATE positions AS p SET mark_price = m.price FROM unnest($1::text[], $2::float8[]) AS m(symbol, price) WHERE p.symbol = m.symbol`, [
+          marks.map((m) => m.symbol),
+          marks.map((m) => m.price),
+        ]);
+      }
+      await saveAccount(tx, a);
+    });
   }
 
   async orders(q: OrderQuery = {}): Promise<OrderRow[]> {

@@ -12,6 +12,12 @@ import { applyFill } from './Position.ts';
 
 const DAY_MS = 86_400_000;
 const EPS = 1e-9;
+/**
+ * Market events at least between two marks checkpoints: when event time runs
+ * far ahead of the wall clock (a backtest, a fast replay) the event-time
+ * interval alone would write on nearly every event.
+ */
+const MARKS_MIN_EVENTS = 1_000;
 
 export interface TradingBookOptions {
   /** Starting cash; used only when the database holds no account yet (the stored one wins after that). Default 1,000,000. */
@@ -24,6 +30,14 @@ export interface TradingBookOptions {
   venue?: Venue;
   /** Risk limits to show beside the account (GET /api/trading/state); the book does not enforce them. */
   limits?: Record<string, number>;
+  /**
+   * Event time between persisted marks: the last price of every position and
+   * the account's event time are written this often, so a restart after a
+   * crash resumes the market from near where it stood rather than from each
+   * position's last fill. Default 60,000 (a minute), and never more often than
+   * once per 1,000 market events; 0: only with fills.
+   */
+  markEveryMs?: number;
   /** Each fill once it is durable. */
   onFill?: (fill: Fill) => void;
   /** A write that failed (the database); the book keeps going with what it has committed. */
@@ -111,6 +125,10 @@ export class TradingBook implements OrderGateway {
   #dayStart: number;
   #nextDay: number;
   #asOf: number;
+  readonly #markEveryMs: number;
+  #nextMarks: number;
+  #marksQueued = false;
+  #eventsSinceMarks = 0;
 
   private constructor(store: BookStore, opts: TradingBookOptions, loaded: { initialCash: number; cash: number; fees: number; account: AccountDay; seen: string[] }) {
     this.#store = store;
@@ -130,6 +148,9 @@ export class TradingBook implements OrderGateway {
     this.#nextDay = a.day < 0 ? Number.NEGATIVE_INFINITY : (a.day + 1) * DAY_MS;
     this.#peak = a.peakEquity;
     this.#asOf = a.asOf;
+    this.#markEveryMs = opts.markEveryMs ?? 60_000;
+    if (!(this.#markEveryMs >= 0)) throw new RangeError(`markEveryMs must be >= 0, got ${this.#markEveryMs}`);
+    this.#nextMarks = this.#markEveryMs > 0 ? a.asOf + this.#markEveryMs : Number.POSITIVE_INFINITY;
     this.#venue.listen((e) => this.#onVenue(e));
   }
 
@@ -195,9 +216,11 @@ export class TradingBook implements OrderGateway {
   onMarket(events: readonly MarketEvent[]): void {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
+      this.#eventsSinceMarks++;
       if (e.ts > this.#asOf) {
         this.#asOf = e.ts;
         if (e.ts >= this.#nextDay) this.#rollDay(e.ts);
+        if (e.ts >= this.#nextMarks && this.#eventsSinceMarks >= MARKS_MIN_EVENTS) this.#saveMarks(e.ts);
       }
       let s = this.#symbols.get(e.symbol);
       if (s === undefined) {
@@ -486,6 +509,20 @@ export class TradingBook implements OrderGateway {
     this.#dayStart = this.#cash + this.#markValue;
     const a = this.#accountDay();
     void this.#writes.push(() => this.#store.saveAccount(a));
+  }
+
+  /** Queues one marks checkpoint at a time; it reads memory when it runs, so it writes the latest marks, not those of when it was queued. */
+  #saveMarks(ts: number): void {
+    this.#nextMarks = ts + this.#markEveryMs;
+    this.#eventsSinceMarks = 0;
+    if (this.#marksQueued) return;
+    this.#marksQueued = true;
+    void this.#writes.push(() => {
+      this.#marksQueued = false;
+      const marks: { symbol: string; price: number }[] = [];
+      for (const [symbol, s] of this.#symbols) if (s.traded && !Number.isNaN(s.mark)) marks.push({ symbol, price: s.mark });
+      return this.#store.saveMarks(marks, this.#accountDay());
+    });
   }
 
   #accountDay(): AccountDay {

@@ -36,6 +36,13 @@ export class Book {
   readonly emitted = new Map<string, number>();
   /** symbol -> the signed target a rejection held it to; it may only shrink until an approved review for the symbol. */
   readonly caps = new Map<string, number>();
+  /**
+   * symbol -> seq of the last target emitted for it. Reviews of different
+   * symbols may arrive out of seq order (the llm tier reviews instruments in
+   * parallel lanes), and an output must never carry an older seq than the
+   * symbol's last one, or the kernel would count a reordering.
+   */
+  readonly emittedSeq = new Map<string, number>();
   readonly #window: number;
 
   constructor(window: number) {
@@ -49,6 +56,7 @@ export class Book {
     for (const [s, h] of this.history) b.history.set(s, { ...h, returns: h.returns.slice() });
     for (const [s, q] of this.emitted) b.emitted.set(s, q);
     for (const [s, q] of this.caps) b.caps.set(s, q);
+    for (const [s, q] of this.emittedSeq) b.emittedSeq.set(s, q);
     return b;
   }
 
@@ -78,11 +86,12 @@ export class Book {
       history: [...this.history].map(([symbol, h]) => [symbol, h.price, h.ts, h.volatility, h.returns.slice()]),
       emitted: [...this.emitted].map(([symbol, q]) => [symbol, q]),
       caps: [...this.caps].map(([symbol, q]) => [symbol, q]),
+      seqs: [...this.emittedSeq].map(([symbol, q]) => [symbol, q]),
     };
   }
 
   static restore(state: unknown, window: number): Book {
-    const s = state as { views?: unknown; history?: unknown; emitted?: unknown; caps?: unknown } | null;
+    const s = state as { views?: unknown; history?: unknown; emitted?: unknown; caps?: unknown; seqs?: unknown } | null;
     if (s === null || typeof s !== 'object' || !Array.isArray(s.views) || !Array.isArray(s.history) || !Array.isArray(s.emitted) || !Array.isArray(s.caps)) {
       throw new Error('allocator: snapshot is not {views, history, emitted, caps}');
     }
@@ -95,6 +104,8 @@ export class Book {
     }
     for (const [symbol, q] of s.emitted as [string, number][]) book.emitted.set(symbol, q);
     for (const [symbol, q] of s.caps as [string, number][]) book.caps.set(symbol, q);
+    // Absent from snapshots written before it existed: nothing emitted is then known, which only loosens the check.
+    if (Array.isArray(s.seqs)) for (const [symbol, q] of s.seqs as [string, number][]) book.emittedSeq.set(symbol, q);
     return book;
   }
 }

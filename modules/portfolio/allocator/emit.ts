@@ -73,6 +73,9 @@ export function emitTargets(
     const c = limited.get(s)!;
     const reason = c.clip === 'symbol' ? `${reasons.get(s)}; clipped to the per-symbol notional limit` : c.clip === 'gross' ? `${reasons.get(s)}; scaled to the gross limit` : reasons.get(s)!;
     const { seq, ts } = provenance(s);
+    // An older seq than this symbol's last output would read as a reordering downstream: the change waits for a later batch (book.emitted is untouched, so it is retried).
+    if (seq < (book.emittedSeq.get(s) ?? 0)) continue;
+    book.emittedSeq.set(s, seq);
     out.push({ seq, symbol: s, ts, price: prices.get(s)!, targetQuantity: c.quantity, reason });
     if (c.quantity === 0) book.emitted.delete(s);
     else book.emitted.set(s, c.quantity);
