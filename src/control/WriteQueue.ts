@@ -8,15 +8,21 @@ export class WriteQueue {
   #tail: Promise<void> = Promise.resolve();
   #onError: (e: unknown) => void;
   failures = 0;
+  /** Writes queued or running. */
+  depth = 0;
 
   constructor(onError: (e: unknown) => void) {
     this.#onError = onError;
   }
 
   push(write: () => Promise<unknown>): Promise<void> {
+    this.depth++;
     const next = this.#tail.then(write).then(
-      () => undefined,
+      () => {
+        this.depth--;
+      },
       (e: unknown) => {
+        this.depth--;
         this.failures++;
         this.#onError(e);
       },

@@ -25,6 +25,9 @@ import { TradingState } from './TradingState.ts';
 export type EffectFn = (payload: Cloneable, live: boolean, caller: string) => Promise<Cloneable>;
 export type TapFn = (items: readonly Envelope[]) => void;
 
+/** Gateway writes in progress below which the execution tier does not wait for one. */
+const EGRESS_BACKLOG = 16;
+
 export interface KernelOptions {
   /** Where artifacts (and, with the control plane, everything else) live. */
   dataDir: string;
@@ -100,7 +103,14 @@ export class Kernel {
       rollbackWindowMs: opts.rollbackWindowMs ?? 60_000,
     });
     // Build from the last tier backwards so each stage knows its downstream.
-    let downstream = (items: Envelope[]): Promise<void> | void => this.#egress(items as OrderIntent[]);
+    let downstream = (items: Envelope[]): Promise<void> | void => {
+      const sent = this.#egress(items as OrderIntent[]);
+      const backlog = opts.gateway?.backlog?.();
+      if (sent === undefined || backlog === undefined || backlog > EGRESS_BACKLOG) return sent;
+      // The gateway orders and persists what it was given; it reports its own failures.
+      sent.catch(() => {});
+      return undefined;
+    };
     for (let i = TIERS.length - 1; i >= 0; i--) {
       const tier = TIERS[i]!;
       const next = downstream;

@@ -6,6 +6,14 @@ export interface OrderGateway {
   submit(orders: OrderIntent[]): void | Promise<void>;
   /** Cancels every open order; called the moment trading is HALTED. */
   cancelAll?(): void | Promise<void>;
+  /**
+   * Writes still in progress. When given, the execution tier waits for a
+   * submission only while this is above a small bound (backpressure), instead
+   * of after every batch: the gateway keeps its own order, so waiting for each
+   * write would only queue the next instrument's order behind a database
+   * round trip.
+   */
+  backlog?(): number;
 }
 
 export interface GateDecision {

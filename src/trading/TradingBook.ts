@@ -255,6 +255,11 @@ export class TradingBook implements OrderGateway {
     return true;
   }
 
+  /** Writes queued or in progress (the kernel's backpressure signal). */
+  backlog(): number {
+    return this.#writes.depth;
+  }
+
   /** Resolves when every write queued so far, and every write those caused, is durable. */
   async flush(): Promise<void> {
     for (;;) {

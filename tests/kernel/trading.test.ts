@@ -39,6 +39,31 @@ describe('trading state', () => {
     ]);
   });
 
+  it('waits for a gateway that reports a backlog only while the backlog is high', async () => {
+    // A gateway whose writes never finish until released: with a low backlog the
+    // execution tier goes on handing it batches; with a high one it waits.
+    for (const backlog of [0, 1_000]) {
+      const submitted: number[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      h = await startKernel({ gateway: { submit: (o) => (submitted.push(o.length), held), backlog: () => backlog } });
+      await h.loadAll();
+      for (let i = 0; i < 5; i++) {
+        await h.kernel.ingest(marketEvents(10, 2, 1_700_000_000_000 + i * 10));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const total = submitted.reduce((a, b) => a + b, 0);
+      if (backlog === 0) expect(total).toBe(50);
+      else expect(total).toBeLessThan(50);
+      release();
+      await h.kernel.drain();
+      expect(submitted.reduce((a, b) => a + b, 0)).toBe(50);
+      await h.close();
+      h = undefined;
+    }
+  });
+
   it('stops every order at the next batch once HALTED, and cancels open ones', async () => {
     let cancels = 0;
     const sent: OrderIntent[] = [];
