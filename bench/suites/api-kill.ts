@@ -83,5 +83,5 @@ emit({
   'api.background_rps': round(readsDone / seconds, 0),
   'api.kill_effect_ms': round(median(effectMs), 3),
   'kill.cycles': cycles,
-  'kill.orders_after_halt': lateOrders,
+  'api.orders_after_halt': lateOrders,
 });

@@ -93,7 +93,18 @@ await session.settle();
 const paperEps = (kernel.stage('ingestion').ledger.entered - in0) / ((performance.now() - t0) / 1000);
 log(`paper_eps ${Math.round(paperEps)}`);
 
+// The sizer may have tightened trading by itself (a daily-loss or drawdown limit over the weeks
+// of event time the throughput phase covers); each phase starts ACTIVE, as an operator would reset it.
+let autoTightenings = 0;
+async function activate(phase: string): Promise<void> {
+  if (kernel.trading.mode === 'ACTIVE') return;
+  autoTightenings++;
+  log(`trading was ${kernel.trading.mode} (${kernel.trading.last?.reason}, by ${kernel.trading.last?.actor}); reset for ${phase}`);
+  await session.cp.killSwitch.reset(`bench: ${phase}`, 'bench');
+}
+
 // 2. Tick to order at 10,000 events/s.
+await activate('tick-to-order');
 recordEntry = true;
 await runPaced(feed, ingest, 10_000, deadlineIn(LATENCY_SECONDS * 1000), () => {});
 await session.settle();
@@ -101,6 +112,7 @@ recordEntry = false;
 log(`tick_to_order: ${tickToOrder.length} orders, p50 ${median(tickToOrder).toFixed(2)} ms, p99 ${percentile(tickToOrder, 99).toFixed(2)} ms`);
 
 // 3. Kill switch under the same load.
+await activate('kill switch');
 const haltMs: number[] = [];
 let pacing = true;
 const paced = runPaced(feed, ingest, 10_000, () => pacing, () => {});
@@ -176,6 +188,7 @@ emit({
   'swap.live_swaps': swaps,
   'swap.live_events_lost': lost,
   'swap.live_events_duplicated': duplicated,
+  'pipeline.auto_tightenings': autoTightenings,
   'backtest.sp500_s': round(bt.seconds, 2),
   'backtest.sp500_bars': bt.bars,
   'backtest.sp500_total_return': round(bt.totalReturn, 4),
