@@ -5,7 +5,8 @@
  * (`node --expose-gc bench/suites/<name>.ts [--quick]`: fresh heap, clean RSS), in the order of
  * ORDER below with any other suites appended alphabetically. Positional arguments restrict the
  * run to the named suites; `--quick` alone skips FULL_ONLY (see below). A suite's stdout and
- * stderr are forwarded live, prefixed with its name; its LAST stdout line must be one JSON object of finite numbers (see bench/lib/suite.ts).
+ * stderr are forwarded live, prefixed with its name; its LAST stdout line must be one JSON object
+ * of finite numbers (see bench/lib/suite.ts).
  *
  * The figures are merged and written to bench/results.json (always, even when a suite failed),
  * then printed as a table against bench/targets.ts.

@@ -1,16 +1,8 @@
 import type { GarchParams } from '../../modules/lib/risk/garch.ts';
+import { seededRandom } from '../../src/util/seededRandom.ts';
 
-/** mulberry32: a small seeded generator, so simulated series are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator, so simulated series are the same on every run. */
+export const seeded = seededRandom;
 
 /** Standard normals by Box-Muller. */
 export function normals(seed: number): () => number {
