@@ -32,6 +32,7 @@ import { runBacktest } from '../../src/backtest/runBacktest.ts';
 import { TIERS, type Envelope } from '../../src/contracts/tiers.ts';
 import { CsvBarFeed } from '../../src/feed/CsvBarFeed.ts';
 import { SyntheticFeed } from '../../src/feed/SyntheticFeed.ts';
+import { llmConfigFromEnv } from '../../src/llm/index.ts';
 import { runPaced } from '../../src/session/pacedFeed.ts';
 import { TradingSession } from '../../src/session/TradingSession.ts';
 import { emit, log, quick } from '../lib/suite.ts';
@@ -44,11 +45,12 @@ const EPS_SECONDS = quick ? 3 : 15;
 const LATENCY_SECONDS = quick ? 6 : 30;
 const HALTS = quick ? 10 : 50;
 const SWAPS = 50;
-const llm = { provider: 'rule-based' as const, baseUrl: '', model: '', timeoutMs: 1_500 };
+// The rule-based reviewer: a benchmark never calls a paid provider.
+const llm = llmConfigFromEnv({});
 
 const dataDir = await mkdtemp(join(tmpdir(), 'helios-bench-paper-'));
 await mkdir(join(dataDir, 'flags'));
-const session = await TradingSession.start({ dataDir, flagsDir: join(dataDir, 'flags'), modulesDir, capital: 1_000_000, llm: llm as never });
+const session = await TradingSession.start({ dataDir, flagsDir: join(dataDir, 'flags'), modulesDir, capital: 1_000_000, llm });
 const { kernel } = session;
 log(`paper: ${session.deployed.tiers.map((t) => t.key).join(', ')}`);
 const feed = new SyntheticFeed({ symbols: SYMBOLS, seed: 7, start: Date.UTC(2026, 0, 5, 14, 30), eventMs: 200 });
@@ -174,7 +176,7 @@ await rm(dataDir, { recursive: true, force: true });
 
 // 5. The backtest, in a fresh session.
 const bars = (await CsvBarFeed.fromFile(join(repo, 'data', 'sp500-2000.csv'), { symbol: 'SPX' })).next(Number.MAX_SAFE_INTEGER);
-const bt = await runBacktest({ bars, modulesDir, capital: 1_000_000, llm: llm as never });
+const bt = await runBacktest({ bars, modulesDir, capital: 1_000_000, llm });
 log(`backtest: ${bt.bars} bars in ${bt.seconds.toFixed(1)} s; return ${(bt.totalReturn * 100).toFixed(2)} %, Sharpe ${bt.sharpe.toFixed(2)}, max DD ${(bt.maxDrawdown * 100).toFixed(2)} %, ${bt.trades} fills`);
 
 emit({

@@ -1,6 +1,7 @@
 import type { RawMarketEvent } from '../contracts/tiers.ts';
 import { ControlPlane } from '../control/ControlPlane.ts';
 import type { SandboxLogger } from '../isolation/Sandbox.ts';
+import type { EffectFn } from '../kernel/Kernel.ts';
 import { createLlmReviewEffect, type LlmConfig } from '../llm/index.ts';
 import { openDatabase } from '../store/openDatabase.ts';
 import { TradingBook, type TradingBookOptions } from '../trading/TradingBook.ts';
@@ -37,12 +38,15 @@ export class TradingSession {
   readonly book: TradingBook;
   readonly quarantine: QuarantineCounts;
   readonly deployed: DeployReport;
+  /** The side effects the kernel runs for modules, by name (src/contracts/effects.ts). */
+  readonly effects: Readonly<Record<string, EffectFn>>;
 
-  private constructor(cp: ControlPlane, book: TradingBook, quarantine: QuarantineCounts, deployed: DeployReport) {
+  private constructor(cp: ControlPlane, book: TradingBook, quarantine: QuarantineCounts, deployed: DeployReport, effects: Record<string, EffectFn>) {
     this.cp = cp;
     this.book = book;
     this.quarantine = quarantine;
     this.deployed = deployed;
+    this.effects = effects;
   }
 
   static async start(o: SessionOptions): Promise<TradingSession> {
@@ -71,7 +75,7 @@ export class TradingSession {
     // Every validated market event marks prices and drives the paper venue, in event time.
     cp.kernel.tap('ingestion', (items) => book.onMarket(items as never));
     const deployed = await deployModules(cp, o.modulesDir);
-    return new TradingSession(cp, book, quarantine, deployed);
+    return new TradingSession(cp, book, quarantine, deployed, effects);
   }
 
   get kernel(): ControlPlane['kernel'] {
