@@ -1,14 +1,19 @@
-import type { AccountSnapshot, PositionView } from '../contracts/effects.ts';
+import type { AccountSnapshot } from '../contracts/effects.ts';
 import type { MarketEvent, OrderIntent } from '../contracts/tiers.ts';
 import { WriteQueue } from '../control/WriteQueue.ts';
 import { HeliosError } from '../errors/HeliosError.ts';
 import type { OrderGateway } from '../kernel/OrderGate.ts';
 import type { TradingMode } from '../kernel/TradingState.ts';
-import { PaperBroker, type PaperBrokerOptions } from '../paper/PaperBroker.ts';
+import { PaperBroker } from '../paper/PaperBroker.ts';
 import type { Fill, OrderStatus, Venue, VenueEvent } from '../paper/Venue.ts';
 import type { Database } from '../store/Database.ts';
 import { BookStore, type AccountDay, type FillRow, type OrderQuery, type OrderRow } from './BookStore.ts';
-import { applyFill } from './Position.ts';
+import type { BookOrder, PositionRecord, SymbolState, TradingBookOptions, WorkingOrderView } from './bookTypes.ts';
+import type { Position } from './Position.ts';
+import { accountSnapshot, positionRecords, remainingSigned, workingOrderViews } from './bookViews.ts';
+import { planFills } from './planFills.ts';
+
+export type { PositionRecord, TradingBookOptions, WorkingOrderView } from './bookTypes.ts';
 
 const DAY_MS = 86_400_000;
 const EPS = 1e-9;
@@ -18,72 +23,6 @@ const EPS = 1e-9;
  * interval alone would write on nearly every event.
  */
 const MARKS_MIN_EVENTS = 1_000;
-
-export interface TradingBookOptions {
-  /** Starting cash; used only when the database holds no account yet (the stored one wins after that). Default 1,000,000. */
-  initialCash?: number;
-  /** The kernel's trading mode, read at every submit and in every snapshot. Default: always ACTIVE. */
-  mode?: () => TradingMode;
-  /** Settings of the paper venue built when no `venue` is given. */
-  broker?: PaperBrokerOptions;
-  /** A venue to send orders to instead of a new PaperBroker. */
-  venue?: Venue;
-  /** Risk limits to show beside the account (GET /api/trading/state); the book does not enforce them. */
-  limits?: Record<string, number>;
-  /**
-   * Event time between persisted marks: the last price of every position and
-   * the account's event time are written this often, so a restart after a
-   * crash resumes the market from near where it stood rather than from each
-   * position's last fill. Default 60,000 (a minute), and never more often than
-   * once per 1,000 market events; 0: only with fills.
-   */
-  markEveryMs?: number;
-  /** Each fill once it is durable. */
-  onFill?: (fill: Fill) => void;
-  /** A write that failed (the database); the book keeps going with what it has committed. */
-  onError?: (e: unknown) => void;
-}
-
-export interface PositionRecord {
-  symbol: string;
-  quantity: number;
-  avgPrice: number;
-  markPrice: number;
-  unrealizedPnl: number;
-  realizedPnl: number;
-}
-
-export interface WorkingOrderView {
-  clientOrderId: string;
-  seq: number;
-  symbol: string;
-  side: 'buy' | 'sell';
-  type: 'market' | 'limit';
-  quantity: number;
-  limitPrice: number | null;
-  filledQuantity: number;
-  ts: number;
-  /** False while its row is being written: it has not reached the venue yet. */
-  atVenue: boolean;
-}
-
-interface SymbolState {
-  quantity: number;
-  avgPrice: number;
-  realizedPnl: number;
-  /** Last price seen; NaN before the first. */
-  mark: number;
-  /** Has a position row (has been traded). */
-  traded: boolean;
-}
-
-interface BookOrder {
-  order: OrderIntent;
-  /** Filled quantity that is committed (position and cash include it). */
-  filled: number;
-  atVenue: boolean;
-  cancelRequested: boolean;
-}
 
 /**
  * The kernel's trading book: positions, cash, working orders and the
@@ -301,40 +240,10 @@ export class TradingBook implements OrderGateway {
 
   /** The account as the `account.snapshot` effect answers it (structured-clone safe). */
   snapshot(): AccountSnapshot {
-    const positions: Record<string, PositionView> = {};
-    let markValue = 0;
-    let gross = 0;
-    for (const [symbol, s] of this.#symbols) {
-      if (!s.traded) continue;
-      const mark = markOf(s);
-      positions[symbol] = { quantity: s.quantity, avgPrice: s.avgPrice, markPrice: mark, realizedPnl: s.realizedPnl };
-      if (s.quantity !== 0) {
-        markValue += s.quantity * mark;
-        gross += Math.abs(s.quantity * mark);
-      }
-    }
+    const snap = accountSnapshot({ symbols: this.#symbols, orders: this.#orders, cash: this.#cash, fees: this.#fees, peak: this.#peak, day: this.#day, dayStart: this.#dayStart, asOf: this.#asOf, mode: this.#mode() });
     // Resynchronise the running sum, so rounding drift never accumulates.
-    this.#markValue = markValue;
-    const pending: Record<string, number> = {};
-    for (const o of this.#orders.values()) pending[o.order.symbol] = round((pending[o.order.symbol] ?? 0) + remainingSigned(o));
-    for (const k of Object.keys(pending)) if (pending[k] === 0) delete pending[k];
-    const equity = this.#cash + markValue;
-    const peak = Math.max(this.#peak, equity);
-    const dayStart = this.#day < 0 ? equity : this.#dayStart;
-    return {
-      asOf: this.#asOf,
-      mode: this.#mode(),
-      cash: this.#cash,
-      equity,
-      dayStartEquity: dayStart,
-      peakEquity: peak,
-      dailyPnl: equity - dayStart,
-      drawdown: peak > 0 ? Math.min(1, Math.max(0, 1 - equity / peak)) : 0,
-      grossExposure: gross,
-      fees: this.#fees,
-      positions,
-      pending,
-    };
+    this.#markValue = snap.equity - snap.cash;
+    return snap;
   }
 
   /** Last price of every symbol the book has a price for: seen since open, or persisted with a position. */
@@ -346,29 +255,12 @@ export class TradingBook implements OrderGateway {
 
   /** Every symbol ever traded, flat ones included (they carry realised P&L). */
   positions(): PositionRecord[] {
-    const out: PositionRecord[] = [];
-    for (const [symbol, s] of this.#symbols) {
-      if (!s.traded) continue;
-      const mark = markOf(s);
-      out.push({ symbol, quantity: s.quantity, avgPrice: s.avgPrice, markPrice: mark, unrealizedPnl: s.quantity === 0 ? 0 : s.quantity * (mark - s.avgPrice), realizedPnl: s.realizedPnl });
-    }
-    return out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    return positionRecords(this.#symbols);
   }
 
   /** Orders that may still fill, oldest first. */
   openOrders(): WorkingOrderView[] {
-    return [...this.#orders.values()].map(({ order: o, filled, atVenue }) => ({
-      clientOrderId: o.clientOrderId,
-      seq: o.seq,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      quantity: o.quantity,
-      limitPrice: o.limitPrice ?? null,
-      filledQuantity: filled,
-      ts: o.ts,
-      atVenue,
-    }));
+    return workingOrderViews(this.#orders);
   }
 
   /** Order history from the database, newest first. */
@@ -455,35 +347,16 @@ export class TradingBook implements OrderGateway {
     for (const f of fills) {
       if (!this.#orders.has(f.clientOrderId)) throw new HeliosError('HELIOS_E_INTERNAL', `fill ${f.fillId} for ${f.clientOrderId}, which is not a working order of this book`);
     }
-    let planned: { fill: Fill; next: ReturnType<typeof applyFill>; filled: number; status: OrderStatus }[] = [];
+    let plan: ReturnType<typeof planFills> | undefined;
     const inserted = await this.#store.recordFills(fills, (ids) => {
-      const pos = new Map<string, ReturnType<typeof applyFill>>();
-      const ord = new Map<string, { status: OrderStatus; filled: number }>();
-      planned = [];
-      for (const f of fills) {
-        if (!ids.has(f.fillId)) continue;
-        const o = this.#orders.get(f.clientOrderId)!;
-        const next = applyFill(pos.get(f.symbol) ?? this.#symbols.get(f.symbol)!, f.side, f.quantity, f.price);
-        const filled = round((ord.get(f.clientOrderId)?.filled ?? o.filled) + f.quantity);
-        const status: OrderStatus = filled >= o.order.quantity - EPS ? 'filled' : 'partially_filled';
-        pos.set(f.symbol, next);
-        ord.set(f.clientOrderId, { status, filled });
-        planned.push({ fill: f, next, filled, status });
-      }
-      return {
-        positions: [...pos].map(([symbol, p]) => {
-          const s = this.#symbols.get(symbol)!;
-          return { symbol, quantity: p.quantity, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl, markPrice: Number.isNaN(s.mark) ? planned.find((x) => x.fill.symbol === symbol)!.fill.price : s.mark };
-        }),
-        orders: [...ord].map(([clientOrderId, o]) => ({ clientOrderId, ...o })),
-        account: this.#accountDay(),
-      };
+      plan = planFills(fills, ids, this.#symbols, this.#orders);
+      return { positions: plan.positions, orders: plan.orders, account: this.#accountDay() };
     });
     // Durable: only now do positions, cash and P&L move.
-    for (const p of planned) if (inserted.has(p.fill.fillId)) this.#apply(p.fill, p.next, p.filled, p.status);
+    for (const p of plan?.steps ?? []) if (inserted.has(p.fill.fillId)) this.#apply(p.fill, p.next, p.filled, p.status);
   }
 
-  #apply(f: Fill, next: ReturnType<typeof applyFill>, filled: number, status: OrderStatus): void {
+  #apply(f: Fill, next: Position, filled: number, status: OrderStatus): void {
     const o = this.#orders.get(f.clientOrderId)!;
     const s = this.#symbols.get(f.symbol)!;
     if (Number.isNaN(s.mark)) s.mark = f.price;
@@ -533,15 +406,6 @@ export class TradingBook implements OrderGateway {
   #accountDay(): AccountDay {
     return { day: this.#day, dayStartEquity: this.#dayStart, peakEquity: this.#peak, asOf: this.#asOf };
   }
-}
-
-function remainingSigned(o: BookOrder): number {
-  const rest = o.order.quantity - o.filled;
-  return o.order.side === 'buy' ? rest : -rest;
-}
-
-function markOf(s: SymbolState): number {
-  return Number.isNaN(s.mark) ? s.avgPrice : s.mark;
 }
 
 function round(x: number): number {
