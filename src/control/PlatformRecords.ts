@@ -84,18 +84,12 @@ export class PlatformRecords {
   }
 
   /** Both the current state and its history, atomically. */
+  /** One message to the database: the kill switch waits for this before it answers. */
   async trading(t: TradingTransition): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(`UPDATE trading_state SET mode = $1, reason = $2, actor = $3, seq = $4, at = to_timestamp($5 / 1000.0) WHERE id = 1`, [t.to, t.reason, t.actor, t.seq, t.at]);
-      await tx.query(`INSERT INTO trading_mode_history (from_mode, to_mode, reason, actor, seq, at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))`, [
-        t.from,
-        t.to,
-        t.reason,
-        t.actor,
-        t.seq,
-        t.at,
-      ]);
-    });
+    await this.db.batch([
+      { sql: `UPDATE trading_state SET mode = $1, reason = $2, actor = $3, seq = $4, at = to_timestamp($5 / 1000.0) WHERE id = 1`, params: [t.to, t.reason, t.actor, t.seq, t.at] },
+      { sql: `INSERT INTO trading_mode_history (from_mode, to_mode, reason, actor, seq, at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))`, params: [t.from, t.to, t.reason, t.actor, t.seq, t.at] },
+    ]);
   }
 
   async nextSeq(next: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HeliosError } from '../errors/HeliosError.ts';
-import type { Database, Queryable } from './Database.ts';
+import type { Database, Queryable, Statement } from './Database.ts';
 
 type Pending = { resolve: (rows: unknown[] | null) => void; reject: (e: Error) => void };
 
@@ -19,8 +19,9 @@ export class PgliteDatabase implements Database {
   #worker: Worker;
   #pending = new Map<number, Pending>();
   #nextId = 1;
-  /** Tail of the exclusive section: a transaction, or one statement outside any. */
-  #turn: Promise<unknown> = Promise.resolve();
+  /** Work waiting for the connection, in order; `batch` goes to the front (see there). */
+  #queue: (() => void)[] = [];
+  #busy = false;
   #dead: Error | undefined;
 
   private constructor(worker: Worker) {
@@ -82,18 +83,41 @@ export class PgliteDatabase implements Database {
     });
   }
 
+  /**
+   * Ahead of everything still waiting (never of what is running): a batch is
+   * the latency-critical write, the kill switch's record, which would
+   * otherwise queue behind the book's cancellations of every working order
+   * that the same halt set off. A batch touches its own rows only, so taking
+   * it first reorders nothing that depends on it.
+   */
+  async batch(statements: readonly Statement[]): Promise<void> {
+    await this.#exclusive(() => this.#call('batch', undefined, statements), true);
+  }
+
   async close(): Promise<void> {
     await this.#exclusive(() => this.#call('close')).catch(() => {});
     await this.#worker.terminate();
   }
 
-  #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#turn.then(work, work);
-    this.#turn = run.catch(() => {});
-    return run;
+  #exclusive<T>(work: () => Promise<T>, first = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        this.#busy = true;
+        work()
+          .then(resolve, reject)
+          .finally(() => {
+            const next = this.#queue.shift();
+            if (next !== undefined) next();
+            else this.#busy = false;
+          });
+      };
+      if (!this.#busy) start();
+      else if (first) this.#queue.unshift(start);
+      else this.#queue.push(start);
+    });
   }
 
-  #call(op: 'query' | 'exec' | 'close', sql?: string, params: readonly unknown[] = []): Promise<unknown[] | null> {
+  #call(op: 'query' | 'exec' | 'batch' | 'close', sql?: string, params: readonly unknown[] = []): Promise<unknown[] | null> {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {

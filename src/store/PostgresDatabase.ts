@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { HeliosError } from '../errors/HeliosError.ts';
-import type { Database, Queryable } from './Database.ts';
+import type { Database, Queryable, Statement } from './Database.ts';
 
 /** A PostgreSQL server through a small pool (`DATABASE_URL`), for several kernels or a real deployment. */
 export class PostgresDatabase implements Database {
@@ -31,6 +31,12 @@ export class PostgresDatabase implements Database {
 
   async exec(sql: string): Promise<void> {
     await this.#pool.query(sql);
+  }
+
+  batch(statements: readonly Statement[]): Promise<void> {
+    return this.transaction(async (tx) => {
+      for (const st of statements) await tx.query(st.sql, st.params);
+    });
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@
  * from this thread instead of the kernel's, whose event loop carries every
  * tier hop, effect call and API request.
  *
- * Protocol: `{ id, op: 'query' | 'exec' | 'close', sql?, params? }` in,
+ * Protocol: `{ id, op: 'query' | 'exec' | 'batch' | 'close', sql?, params? }` in,
  * `{ id, ok: true, rows }` or `{ id, ok: false, error }` out, one answer per
  * request. Requests may overlap; PGlite runs them one at a time, and the
  * caller (PgliteDatabase) keeps transactions exclusive.
@@ -16,8 +16,9 @@ import { PGlite } from '@electric-sql/pglite';
 
 interface Request {
   id: number;
-  op: 'query' | 'exec' | 'close';
+  op: 'query' | 'exec' | 'batch' | 'close';
   sql?: string;
+  /** For 'batch': the statements, as `{ sql, params }`. */
   params?: unknown[];
 }
 
@@ -41,6 +42,11 @@ async function run(m: Request): Promise<unknown[] | null> {
       return (await db.query(m.sql!, m.params ?? [])).rows;
     case 'exec':
       await db.exec(m.sql!);
+      return null;
+    case 'batch':
+      await db.transaction(async (tx) => {
+        for (const st of m.params as { sql: string; params?: unknown[] }[]) await tx.query(st.sql, st.params ?? []);
+      });
       return null;
     case 'close':
       await db.close();

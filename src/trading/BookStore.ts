@@ -1,6 +1,6 @@
 import type { OrderIntent } from '../contracts/tiers.ts';
 import type { Fill, OrderStatus } from '../paper/Venue.ts';
-import type { Database } from '../store/Database.ts';
+import type { Database, Statement } from '../store/Database.ts';
 import type { Position } from './Position.ts';
 
 export interface AccountDay {
@@ -125,51 +125,33 @@ export class BookStore {
   }
 
   /**
-   * Several fills in one transaction (group commit): the fills in one
-   * multi-row insert, then, from the fills that were new, the resulting
-   * positions, order states and account computed by `after` and written as
-   * one statement each. The statement count is fixed per group, not per
-   * fill, which is what keeps an embedded database off the hot path when a
-   * busy market produces hundreds of partial fills a second. Returns the ids
-   * of the fills that were new; a replayed fill id changes nothing.
+   * Fills known to be new, with the positions, order states and account they
+   * produce, in one batch: one message to an embedded database on its own
+   * thread, and a fixed number of statements however many fills there are.
+   * A fill id that is already stored makes the whole batch fail with a
+   * unique violation and change nothing; `recordFills` then sorts it out.
    */
-  async recordFills(
-    fills: readonly Fill[],
-    after: (inserted: ReadonlySet<string>) => { positions: StoredPosition[]; orders: { clientOrderId: string; status: OrderStatus; filled: number }[]; account: AccountDay },
-  ): Promise<Set<string>> {
+  async recordNewFills(fills: readonly Fill[], plan: FillRows): Promise<void> {
+    await this.db.batch([insertFills(fills, false), ...rowStatements(plan)]);
+  }
+
+  /**
+   * The general case (group commit): the fills in one multi-row insert that
+   * skips ids already stored, then, from the fills that were new, the
+   * resulting positions, order states and account computed by `after`. Returns
+   * the ids of the fills that were new; a replayed fill id changes nothing.
+   */
+  async recordFills(fills: readonly Fill[], after: (inserted: ReadonlySet<string>) => FillRows): Promise<Set<string>> {
     return this.db.transaction(async (tx) => {
-      const params: unknown[] = [];
-      const values = fills.map((f) => `($${params.push(f.fillId)}, $${params.push(f.clientOrderId)}, $${params.push(f.symbol)}, $${params.push(f.side)}, $${params.push(f.quantity)}, $${params.push(f.price)}, $${params.push(f.fee)}, $${params.push(f.ts)})`);
-      const rows = await tx.query<{ fill_id: string }>(
-        `INSERT INTO fills (fill_id, client_order_id, symbol, side, quantity, price, fee, ts) VALUES ${values.join(', ')} ON CONFLICT (fill_id) DO NOTHING RETURNING fill_id`,
-        params,
-      );
+      const ins = insertFills(fills, true);
+      const rows = await tx.query<{ fill_id: string }>(`${ins.sql} RETURNING fill_id`, ins.params);
       const inserted = new Set(rows.map((r) => r.fill_id));
       if (inserted.size === 0) return inserted;
-      const { positions, orders, account } = after(inserted);
-      if (positions.length > 0) {
-        const pp: unknown[] = [];
-        const pv = positions.map((p) => `($${pp.push(p.symbol)}, $${pp.push(p.quantity)}::numeric, $${pp.push(p.avgPrice)}::numeric, $${pp.push(p.realizedPnl)}::numeric, $${pp.push(p.markPrice)}::numeric, now())`);
-        await tx.query(
-          `INSERT INTO positions (symbol, quantity, avg_price, realized_pnl, mark_price, updated_at) VALUES ${pv.join(', ')}
-           ON CONFLICT (symbol) DO UPDATE SET quantity = EXCLUDED.quantity, avg_price = EXCLUDED.avg_price, realized_pnl = EXCLUDED.realized_pnl,
-             mark_price = EXCLUDED.mark_price, updated_at = now()`,
-          pp,
-        );
-      }
-      if (orders.length > 0) {
-        const op: unknown[] = [];
-        const ov = orders.map((o) => `($${op.push(o.clientOrderId)}, $${op.push(o.status)}, $${op.push(o.filled)}::numeric)`);
-        await tx.query(
-          `UPDATE orders SET status = v.status, filled_quantity = v.filled, updated_at = now()
-           FROM (VALUES ${ov.join(', ')}) AS v (id, status, filled) WHERE orders.client_order_id = v.id`,
-          op,
-        );
-      }
-      await saveAccount(tx, account);
+      for (const st of rowStatements(after(inserted))) await tx.query(st.sql, st.params);
       return inserted;
     });
   }
+
 
   /** A terminal status other than filled (cancelled, rejected), for an order still working. */
   async closeOrder(clientOrderId: string, status: 'cancelled' | 'rejected', reason: string): Promise<void> {
@@ -215,8 +197,45 @@ export class BookStore {
   }
 }
 
+/** What a group of fills leaves behind, row by row. */
+export interface FillRows {
+  positions: StoredPosition[];
+  orders: { clientOrderId: string; status: OrderStatus; filled: number }[];
+  account: AccountDay;
+}
+
+function insertFills(fills: readonly Fill[], skipStored: boolean): Statement {
+  const params: unknown[] = [];
+  const values = fills.map((f) => `($${params.push(f.fillId)}, $${params.push(f.clientOrderId)}, $${params.push(f.symbol)}, $${params.push(f.side)}, $${params.push(f.quantity)}, $${params.push(f.price)}, $${params.push(f.fee)}, $${params.push(f.ts)})`);
+  return { sql: `INSERT INTO fills (fill_id, client_order_id, symbol, side, quantity, price, fee, ts) VALUES ${values.join(', ')}${skipStored ? ' ON CONFLICT (fill_id) DO NOTHING' : ''}`, params };
+}
+
+function rowStatements(r: FillRows): Statement[] {
+  const out: Statement[] = [];
+  if (r.positions.length > 0) {
+    const pp: unknown[] = [];
+    const pv = r.positions.map((p) => `($${pp.push(p.symbol)}, $${pp.push(p.quantity)}::numeric, $${pp.push(p.avgPrice)}::numeric, $${pp.push(p.realizedPnl)}::numeric, $${pp.push(p.markPrice)}::numeric, now())`);
+    out.push({
+      sql: `INSERT INTO positions (symbol, quantity, avg_price, realized_pnl, mark_price, updated_at) VALUES ${pv.join(', ')}
+           ON CONFLICT (symbol) DO UPDATE SET quantity = EXCLUDED.quantity, avg_price = EXCLUDED.avg_price, realized_pnl = EXCLUDED.realized_pnl,
+             mark_price = EXCLUDED.mark_price, updated_at = now()`,
+      params: pp,
+    });
+  }
+  if (r.orders.length > 0) {
+    const op: unknown[] = [];
+    const ov = r.orders.map((o) => `($${op.push(o.clientOrderId)}, $${op.push(o.status)}, $${op.push(o.filled)}::numeric)`);
+    out.push({ sql: `UPDATE orders SET status = v.status, filled_quantity = v.filled, updated_at = now() FROM (VALUES ${ov.join(', ')}) AS v (id, status, filled) WHERE orders.client_order_id = v.id`, params: op });
+  }
+  const a = r.account;
+  out.push({ sql: ACCOUNT_UPDATE, params: [a.day, a.dayStartEquity, a.peakEquity, a.asOf] });
+  return out;
+}
+
+const ACCOUNT_UPDATE = `UPDATE account_state SET day = $1, day_start_equity = $2, peak_equity = $3, as_of = $4, updated_at = now() WHERE id = 1`;
+
 async function saveAccount(q: { query: Database['query'] }, a: AccountDay): Promise<void> {
-  await q.query(`UPDATE account_state SET day = $1, day_start_equity = $2, peak_equity = $3, as_of = $4, updated_at = now() WHERE id = 1`, [a.day, a.dayStartEquity, a.peakEquity, a.asOf]);
+  await q.query(ACCOUNT_UPDATE, [a.day, a.dayStartEquity, a.peakEquity, a.asOf]);
 }
 
 function orderRow(r: Record<string, unknown>): OrderRow {

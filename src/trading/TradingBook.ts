@@ -16,6 +16,8 @@ import { planFills } from './planFills.ts';
 export type { PositionRecord, TradingBookOptions, WorkingOrderView } from './bookTypes.ts';
 
 const DAY_MS = 86_400_000;
+/** PostgreSQL's SQLSTATE for a duplicate key (a fill id already stored). */
+const UNIQUE_VIOLATION = '23505';
 const EPS = 1e-9;
 /**
  * Market events at least between two marks checkpoints: when event time runs
@@ -347,13 +349,24 @@ export class TradingBook implements OrderGateway {
     for (const f of fills) {
       if (!this.#orders.has(f.clientOrderId)) throw new HeliosError('HELIOS_E_INTERNAL', `fill ${f.fillId} for ${f.clientOrderId}, which is not a working order of this book`);
     }
-    let plan: ReturnType<typeof planFills> | undefined;
-    const inserted = await this.#store.recordFills(fills, (ids) => {
-      plan = planFills(fills, ids, this.#symbols, this.#orders);
-      return { positions: plan.positions, orders: plan.orders, account: this.#accountDay() };
-    });
+    // Fill ids are made once by the venue, so the fast path assumes every fill is new: one message,
+    // a fixed number of statements. A replayed id fails that batch whole, and the general path
+    // (which skips stored ids and plans from what was really new) takes over.
+    const all = planFills(fills, new Set(fills.map((f) => f.fillId)), this.#symbols, this.#orders);
+    let steps = all.steps;
+    try {
+      await this.#store.recordNewFills(fills, { positions: all.positions, orders: all.orders, account: this.#accountDay() });
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
+      let plan: ReturnType<typeof planFills> | undefined;
+      const inserted = await this.#store.recordFills(fills, (ids) => {
+        plan = planFills(fills, ids, this.#symbols, this.#orders);
+        return { positions: plan.positions, orders: plan.orders, account: this.#accountDay() };
+      });
+      steps = (plan?.steps ?? []).filter((p) => inserted.has(p.fill.fillId));
+    }
     // Durable: only now do positions, cash and P&L move.
-    for (const p of plan?.steps ?? []) if (inserted.has(p.fill.fillId)) this.#apply(p.fill, p.next, p.filled, p.status);
+    for (const p of steps) this.#apply(p.fill, p.next, p.filled, p.status);
   }
 
   #apply(f: Fill, next: Position, filled: number, status: OrderStatus): void {

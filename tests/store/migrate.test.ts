@@ -18,6 +18,26 @@ for (const target of DATABASES) {
       }
     });
 
+    it('rolls a failed batch back whole, and commits a good one', async () => {
+      const { db, drop } = await target.open();
+      try {
+        await expect(
+          db.batch([
+            { sql: `INSERT INTO flag_history (flag, action, actor) VALUES ($1, 'create', 'me')`, params: ['f'] },
+            { sql: `INSERT INTO flag_history (flag, action) VALUES ('f', 'broken')` }, // actor NOT NULL
+          ]),
+        ).rejects.toThrow();
+        expect(await db.query('SELECT count(*)::int AS n FROM flag_history')).toEqual([{ n: 0 }]);
+        await db.batch([
+          { sql: `INSERT INTO flag_history (flag, action, actor) VALUES ($1, 'create', 'me')`, params: ['g'] },
+          { sql: `INSERT INTO flag_history (flag, action, actor) VALUES ($1, 'enable', 'me')`, params: ['g'] },
+        ]);
+        expect(await db.query(`SELECT action FROM flag_history WHERE flag = 'g' ORDER BY id`)).toEqual([{ action: 'create' }, { action: 'enable' }]);
+      } finally {
+        await drop();
+      }
+    });
+
     it('rolls a failed transaction back whole', async () => {
       const { db, drop } = await target.open();
       try {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradingMode } from '../../src/kernel/TradingState.ts';
+import type { Venue, VenueEvent } from '../../src/paper/Venue.ts';
 import type { Database } from '../../src/store/Database.ts';
 import { DATABASES } from '../helpers/databases.ts';
 import { emptyBook, FRICTIONLESS, openBook, seam, spyVenue } from './bookHarness.ts';
@@ -30,6 +31,27 @@ for (const database of DATABASES) {
         { client_order_id: 'o1', status: 'accepted' },
         { client_order_id: 'o2', status: 'accepted' },
       ]);
+    });
+
+    it('a fill id the database already holds changes nothing, and the new fills of the same group still commit', async () => {
+      const db = await fresh();
+      // A venue that replays a fill it already sent (as one might after a reconnect).
+      let emit!: (e: VenueEvent) => void;
+      const venue: Venue = { listen: (fn) => (emit = fn), accept() {}, adopt() {}, onMarket() {}, cancel: () => false, cancelAll: () => [] };
+      const book = await openBook(db, { venue });
+      book.onMarket([trade('AAA', 1000, 100, 500)]);
+      await book.submit([order('o1', 'AAA', 'buy', 10, 1000)]);
+      const fill = (n: number, quantity: number): VenueEvent => ({ type: 'fill', fill: { fillId: `o1-f${n}`, clientOrderId: 'o1', symbol: 'AAA', side: 'buy', quantity, price: 100, fee: 0, ts: 1001 } });
+      emit(fill(1, 4));
+      await book.flush();
+      emit(fill(1, 4));
+      emit(fill(2, 3));
+      await book.flush();
+      expect(book.positions().map((p) => [p.symbol, p.quantity])).toEqual([['AAA', 7]]);
+      expect(book.counters.fills).toBe(2);
+      expect(await db.query(`SELECT fill_id FROM fills ORDER BY id`)).toEqual([{ fill_id: 'o1-f1' }, { fill_id: 'o1-f2' }]);
+      expect(await db.query(`SELECT status, filled_quantity::float8 AS filled FROM orders`)).toEqual([{ status: 'partially_filled', filled: 7 }]);
+      expect(await db.query(`SELECT quantity::float8 AS q FROM positions`)).toEqual([{ q: 7 }]);
     });
 
     it('never hands a client order id to the venue twice', async () => {

@@ -50,6 +50,11 @@ export function seam(db: Database, log: string[]) {
       log.push(`commit ${statements.join(' + ')}`);
       return out;
     },
+    async batch(list) {
+      for (const st of list) check(st.sql);
+      await db.batch(list);
+      log.push(`commit ${list.map((st) => words(st.sql)).join(' + ')}`);
+    },
   };
   return Object.assign(s, { db: wrapped });
 }
