@@ -209,6 +209,7 @@ export class Kernel {
       const slot = st.slot;
       const live = slot.incumbent;
       const ledger = st.ledger;
+      const lat = live?.latency.toJSON();
       out[t] = {
         eventsIn: ledger.entered,
         eventsOut: ledger.emitted,
@@ -218,7 +219,7 @@ export class Kernel {
         sequenceGaps: upstreamEmitted === undefined ? this.entry.missing : Math.max(0, upstreamEmitted - ledger.entered),
         sequenceDuplicates: ledger.regressions + (upstreamEmitted === undefined ? this.entry.duplicates : 0),
         breaker: live?.breaker.state ?? null,
-        batchLatencyMs: live === undefined ? null : { p50: live.latency.toJSON().p50, p99: live.latency.toJSON().p99 },
+        batchLatencyMs: lat === undefined ? null : { p50: lat.p50, p99: lat.p99 },
         disabled: slot.disabled ?? null,
         ledger: st.ledger.toJSON(),
         queued: st.queued,
